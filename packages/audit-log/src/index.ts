@@ -1,0 +1,1 @@
+export { AuditLogError, type AuditLogErrorCode, type AuditLogErrorOptions } from './errors.ts';

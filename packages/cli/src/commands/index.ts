@@ -1,0 +1,9 @@
+import type { Command } from '../command.ts';
+
+/**
+ * Every subcommand, loaded lazily so `palisade --help` stays fast.
+ * One line per command; each lives in its own file.
+ */
+export const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  demo: async () => (await import('./demo.ts')).demoCommand,
+};

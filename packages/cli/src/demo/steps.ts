@@ -1,0 +1,7 @@
+import type { DemoStep } from './step.ts';
+
+/**
+ * The demo's steps in the order a newcomer should see them. One line per
+ * step; each package adds its own file under `src/demo/`.
+ */
+export const demoSteps: ReadonlyArray<() => Promise<DemoStep>> = [];

@@ -1,0 +1,5 @@
+export {
+  ContainmentError,
+  type ContainmentErrorCode,
+  type ContainmentErrorOptions,
+} from './errors.ts';

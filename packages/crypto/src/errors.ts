@@ -1,0 +1,53 @@
+const BRAND: unique symbol = Symbol.for('palisade.error.crypto') as never;
+
+/**
+ * Stable error codes of @palisade/crypto. Codes are public API: renaming or
+ * removing one is a major change.
+ */
+export type CryptoErrorCode = 'ERR_CRYPTO_INVALID_ARGUMENT';
+
+/** Options for {@link CryptoError}. */
+export interface CryptoErrorOptions {
+  /** The underlying error, in a form that is safe to log. */
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error class of `@palisade/crypto`. Messages never contain secret
+ * material; branch on {@link CryptoError.code}, never on the message.
+ *
+ * Exported from `@palisade/crypto`.
+ *
+ * @example Branch on the stable code.
+ * ```ts
+ * try { run(); } catch (e) { if (CryptoError.isInstance(e)) console.error(e.code); }
+ * ```
+ */
+export class CryptoError extends Error {
+  /** The stable `ERR_CRYPTO_*` code. */
+  readonly code: CryptoErrorCode;
+
+  constructor(code: CryptoErrorCode, message: string, options?: CryptoErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CryptoError';
+    this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * True for a {@link CryptoError} from any copy of this package (a brand,
+   * not `instanceof`, so two installed copies still agree).
+   */
+  static isInstance(value: unknown): value is CryptoError {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[BRAND] === true
+    );
+  }
+
+  /** A JSON form with the name, code and message only (never the cause). */
+  toJSON(): { name: string; code: CryptoErrorCode; message: string } {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}

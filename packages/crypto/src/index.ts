@@ -1,0 +1,1 @@
+export { CryptoError, type CryptoErrorCode, type CryptoErrorOptions } from './errors.ts';

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+
+// The committed public surface of @palisade/crypto. Adding or removing an
+// export must change this list in the same commit, so nothing joins the API
+// by accident.
+const expectedRuntimeExports = ['CryptoError'];
+
+describe('@palisade/crypto public API', () => {
+  it('exports exactly the committed runtime names', async () => {
+    const api = await import('@palisade/crypto');
+    expect(Object.keys(api).sort()).toEqual([...expectedRuntimeExports].sort());
+  });
+});

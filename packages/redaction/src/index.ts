@@ -1,0 +1,1 @@
+export { RedactionError, type RedactionErrorCode, type RedactionErrorOptions } from './errors.ts';

@@ -1,0 +1,1 @@
+export { TenancyError, type TenancyErrorCode, type TenancyErrorOptions } from './errors.ts';
