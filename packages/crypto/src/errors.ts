@@ -4,7 +4,33 @@ const BRAND: unique symbol = Symbol.for('palisade.error.crypto') as never;
  * Stable error codes of @palisade/crypto. Codes are public API: renaming or
  * removing one is a major change.
  */
-export type CryptoErrorCode = 'ERR_CRYPTO_INVALID_ARGUMENT';
+export type CryptoErrorCode =
+  | 'ERR_CRYPTO_INVALID_ARGUMENT'
+  // crypto core: sealed format, keys, key ring
+  | 'ERR_CRYPTO_DECRYPTION_FAILED'
+  | 'ERR_CRYPTO_WRONG_KEY_PURPOSE'
+  | 'ERR_CRYPTO_KEY_DESTROYED'
+  | 'ERR_CRYPTO_KEY_NOT_FOUND'
+  | 'ERR_CRYPTO_KEY_STATE'
+  | 'ERR_CRYPTO_KEY_MATERIAL_INVALID'
+  | 'ERR_CRYPTO_KEY_SOURCE_MISSING'
+  | 'ERR_CRYPTO_KEY_FILE_INSECURE'
+  | 'ERR_CRYPTO_CHECKPOINT_INVALID'
+  | 'ERR_CRYPTO_UNSUPPORTED'
+  // crypto-extras: tokens, webhooks, passwords, age backups
+  | 'ERR_CRYPTO_TOKEN_MALFORMED'
+  | 'ERR_CRYPTO_TOKEN_CHECKSUM'
+  | 'ERR_CRYPTO_VERIFICATION_FAILED'
+  | 'ERR_CRYPTO_PHC_MALFORMED'
+  | 'ERR_CRYPTO_PHC_UNSUPPORTED'
+  | 'ERR_CRYPTO_PHC_LIMIT'
+  | 'ERR_CRYPTO_AGE_KEY_INVALID'
+  | 'ERR_CRYPTO_AGE_HEADER_INVALID'
+  | 'ERR_CRYPTO_AGE_NO_IDENTITY_MATCHED'
+  | 'ERR_CRYPTO_AGE_WORK_FACTOR'
+  | 'ERR_CRYPTO_AGE_TRUNCATED'
+  | 'ERR_CRYPTO_AGE_TRAILING_DATA'
+  | 'ERR_CRYPTO_AGE_PAYLOAD_FAILED';
 
 /** Options for {@link CryptoError}. */
 export interface CryptoErrorOptions {

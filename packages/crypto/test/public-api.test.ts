@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest';
 // The committed public surface of @palisade/crypto. Adding or removing an
 // export must change this list in the same commit, so nothing joins the API
 // by accident.
-const expectedRuntimeExports = ['CryptoError'];
+const expectedRuntimeExports = [
+  'CryptoError',
+  // core primitives
+  'sha256',
+  'hmacSha256',
+  'timingSafeEqual',
+  'randomBytes',
+  'generateSigningKey',
+  'signingKeyFromSeed',
+  'exportSigningKeySeed',
+  'sign',
+  'verifySignature',
+];
 
 describe('@palisade/crypto public API', () => {
   it('exports exactly the committed runtime names', async () => {

@@ -1,0 +1,199 @@
+// node:crypto backend. Loaded through process.getBuiltinModule so that
+// bundles for browsers never see a static `node:crypto` import.
+import type * as NodeCrypto from 'node:crypto';
+import {
+  type AesBlockCipher,
+  type Backend,
+  checkAesKey,
+  checkBlocks,
+  checkHkdfLength,
+  checkKey32,
+  checkNonce,
+  GCM_IV_BYTES,
+  TAG_BYTES,
+} from './backend.ts';
+
+type NodeCryptoModule = typeof NodeCrypto;
+
+/** node:crypto, or undefined outside Node (>= 20.16 has process.getBuiltinModule). */
+export function loadNodeCrypto(): NodeCryptoModule | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return undefined;
+  try {
+    return proc.getBuiltinModule('node:crypto') as NodeCryptoModule | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// DER prefixes for raw Ed25519 keys (RFC 8410).
+const PKCS8_ED25519 = Uint8Array.from([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+]);
+const SPKI_ED25519 = Uint8Array.from([
+  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+]);
+
+function view(data: Uint8Array): Uint8Array {
+  return data;
+}
+
+function toPlain(buf: Uint8Array): Uint8Array {
+  // Buffers may be views into a shared pool; hand out exact-size copies.
+  const out = new Uint8Array(buf.length);
+  out.set(buf);
+  return out;
+}
+
+/** Builds the node:crypto backend, or undefined when node:crypto is absent. */
+export function createNodeBackend(
+  c: NodeCryptoModule | undefined = loadNodeCrypto(),
+): Backend | undefined {
+  if (c === undefined) return undefined;
+  const gcmName = (key: Uint8Array): NodeCrypto.CipherGCMTypes =>
+    key.length === 16 ? 'aes-128-gcm' : key.length === 24 ? 'aes-192-gcm' : 'aes-256-gcm';
+  const ecbName = (key: Uint8Array): string =>
+    key.length === 16 ? 'aes-128-ecb' : key.length === 24 ? 'aes-192-ecb' : 'aes-256-ecb';
+
+  const ed25519Private = (seed: Uint8Array): NodeCrypto.KeyObject => {
+    const der = new Uint8Array(48);
+    der.set(PKCS8_ED25519);
+    der.set(seed, 16);
+    try {
+      return c.createPrivateKey({ key: Buffer.from(der.buffer), format: 'der', type: 'pkcs8' });
+    } finally {
+      der.fill(0);
+    }
+  };
+
+  return {
+    name: 'node',
+    randomBytes(n) {
+      return toPlain(c.randomBytes(n));
+    },
+    sha256(data) {
+      return toPlain(c.createHash('sha256').update(view(data)).digest());
+    },
+    hmacSha256(key, data) {
+      return toPlain(c.createHmac('sha256', view(key)).update(view(data)).digest());
+    },
+    hkdfSha256(ikm, salt, info, length) {
+      checkHkdfLength(length);
+      if (length === 0) return new Uint8Array(0);
+      return new Uint8Array(c.hkdfSync('sha256', view(ikm), view(salt), view(info), length));
+    },
+    timingSafeEqual(a, b) {
+      return a.length === b.length && c.timingSafeEqual(view(a), view(b));
+    },
+    ed25519PublicKey(seed) {
+      checkKey32(seed, 'Ed25519 seed');
+      const spki = c.createPublicKey(ed25519Private(seed)).export({ format: 'der', type: 'spki' });
+      return toPlain(spki.subarray(SPKI_ED25519.length));
+    },
+    ed25519Sign(seed, message) {
+      checkKey32(seed, 'Ed25519 seed');
+      return toPlain(c.sign(null, view(message), ed25519Private(seed)));
+    },
+    ed25519Verify(publicKey, message, signature) {
+      if (publicKey.length !== 32 || signature.length !== 64) return false;
+      const der = new Uint8Array(44);
+      der.set(SPKI_ED25519);
+      der.set(publicKey, 12);
+      try {
+        const key = c.createPublicKey({
+          key: Buffer.from(der.buffer),
+          format: 'der',
+          type: 'spki',
+        });
+        return c.verify(null, view(message), key, view(signature));
+      } catch {
+        return false;
+      }
+    },
+    aes(key): AesBlockCipher {
+      checkAesKey(key);
+      // A long-lived ECB context without padding: update() on whole blocks
+      // returns them at once, so one context serves every call.
+      const ecb = c.createCipheriv(ecbName(key), view(key), null).setAutoPadding(false);
+      return {
+        async encryptBlocks(blocks) {
+          checkBlocks(blocks);
+          return toPlain(ecb.update(view(blocks)));
+        },
+      };
+    },
+    async aesGcmSeal(key, iv, aad, plaintext) {
+      checkAesKey(key);
+      checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
+      const cipher = c.createCipheriv(gcmName(key), view(key), view(iv), {
+        authTagLength: TAG_BYTES,
+      });
+      cipher.setAAD(view(aad));
+      const out = new Uint8Array(plaintext.length + TAG_BYTES);
+      const body = cipher.update(view(plaintext));
+      out.set(body, 0);
+      const fin = cipher.final();
+      out.set(fin, body.length);
+      out.set(cipher.getAuthTag(), plaintext.length);
+      return out;
+    },
+    async aesGcmOpen(key, iv, aad, sealed) {
+      checkAesKey(key);
+      checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
+      if (sealed.length < TAG_BYTES) return undefined;
+      const ctLen = sealed.length - TAG_BYTES;
+      const decipher = c.createDecipheriv(gcmName(key), view(key), view(iv), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(view(aad));
+      decipher.setAuthTag(view(sealed.subarray(ctLen)));
+      const out = new Uint8Array(ctLen);
+      const body = decipher.update(view(sealed.subarray(0, ctLen)));
+      out.set(body);
+      try {
+        out.set(decipher.final(), body.length);
+      } catch {
+        out.fill(0);
+        body.fill(0);
+        return undefined;
+      }
+      return out;
+    },
+    async chacha20Poly1305Seal(key, nonce, aad, plaintext) {
+      checkKey32(key, 'ChaCha20-Poly1305 key');
+      checkNonce(nonce, 12, 'ChaCha20-Poly1305 nonce');
+      const cipher = c.createCipheriv('chacha20-poly1305', view(key), view(nonce), {
+        authTagLength: TAG_BYTES,
+      });
+      cipher.setAAD(view(aad), { plaintextLength: plaintext.length });
+      const out = new Uint8Array(plaintext.length + TAG_BYTES);
+      const body = cipher.update(view(plaintext));
+      out.set(body, 0);
+      out.set(cipher.final(), body.length);
+      out.set(cipher.getAuthTag(), plaintext.length);
+      return out;
+    },
+    async chacha20Poly1305Open(key, nonce, aad, sealed) {
+      checkKey32(key, 'ChaCha20-Poly1305 key');
+      checkNonce(nonce, 12, 'ChaCha20-Poly1305 nonce');
+      if (sealed.length < TAG_BYTES) return undefined;
+      const ctLen = sealed.length - TAG_BYTES;
+      const decipher = c.createDecipheriv('chacha20-poly1305', view(key), view(nonce), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(view(aad), { plaintextLength: ctLen });
+      decipher.setAuthTag(view(sealed.subarray(ctLen)));
+      const out = new Uint8Array(ctLen);
+      const body = decipher.update(view(sealed.subarray(0, ctLen)));
+      out.set(body);
+      try {
+        out.set(decipher.final(), body.length);
+      } catch {
+        out.fill(0);
+        body.fill(0);
+        return undefined;
+      }
+      return out;
+    },
+  };
+}
