@@ -8,6 +8,7 @@ const expectedRuntimeExports = [
   // core primitives
   'sha256',
   'hmacSha256',
+  'hkdfSha256',
   'timingSafeEqual',
   'randomBytes',
   'generateSigningKey',
@@ -15,6 +16,24 @@ const expectedRuntimeExports = [
   'exportSigningKeySeed',
   'sign',
   'verifySignature',
+  // crypto-extras: tokens
+  'createToken',
+  'hashToken',
+  'isWellFormedToken',
+  'parseToken',
+  'TOKEN_PATTERN',
+  'tokenLookupIdFromHash',
+  'verifyToken',
+  // crypto-extras: webhooks
+  'generateStandardWebhookSecret',
+  'signGitHubWebhook',
+  'signRazorpayWebhook',
+  'signStandardWebhook',
+  'signStripeWebhook',
+  'verifyGitHubWebhook',
+  'verifyRazorpayWebhook',
+  'verifyStandardWebhook',
+  'verifyStripeWebhook',
 ];
 
 describe('@palisade/crypto public API', () => {
