@@ -1,5 +1,5 @@
 export { CryptoError, type CryptoErrorCode, type CryptoErrorOptions } from './errors.ts';
-export { hkdfSha256, hmacSha256, sha256 } from './hash.ts';
+export { hmacSha256, sha256 } from './hash.ts';
 export { randomBytes } from './random.ts';
 export {
   exportSigningKeySeed,

@@ -8,7 +8,6 @@ const expectedRuntimeExports = [
   // core primitives
   'sha256',
   'hmacSha256',
-  'hkdfSha256',
   'timingSafeEqual',
   'randomBytes',
   'generateSigningKey',
