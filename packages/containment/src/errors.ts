@@ -4,7 +4,29 @@ const BRAND: unique symbol = Symbol.for('palisade.error.containment') as never;
  * Stable error codes of @palisade/containment. Codes are public API: renaming or
  * removing one is a major change.
  */
-export type ContainmentErrorCode = 'ERR_CONTAINMENT_INVALID_ARGUMENT';
+export type ContainmentErrorCode =
+  | 'ERR_CONTAINMENT_INVALID_ARGUMENT'
+  // Git containment: the path is not inside a git worktree.
+  | 'ERR_CONTAINMENT_NOT_A_REPOSITORY'
+  // Git containment: a bare repository has no worktree to contain.
+  | 'ERR_CONTAINMENT_BARE_REPOSITORY'
+  // Git containment: a git command needed by install/verify/promote failed.
+  | 'ERR_CONTAINMENT_GIT_FAILED'
+  // Git containment: the state record in <git-common-dir>/palisade is unreadable.
+  | 'ERR_CONTAINMENT_STATE_CORRUPT'
+  // Promotion: no explicit confirmation from the host (or it said no).
+  | 'ERR_CONTAINMENT_PROMOTION_REFUSED'
+  // Promotion: the push, or the remote ref check after it, failed.
+  | 'ERR_CONTAINMENT_PROMOTION_FAILED'
+  // Sandbox: no usable OS sandbox (bubblewrap) on this machine.
+  | 'ERR_CONTAINMENT_SANDBOX_UNAVAILABLE'
+  // Path guard: a path is outside the allowed roots, matches a denied glob, or
+  // changed between check and open (safe open).
+  | 'ERR_CONTAINMENT_PATH_DENIED'
+  // Egress guard: a URL, host or resolved address is not allowed.
+  | 'ERR_CONTAINMENT_EGRESS_DENIED'
+  // Egress guard: a URL (or redirect location) that the WHATWG parser rejects.
+  | 'ERR_CONTAINMENT_INVALID_URL';
 
 /** Options for {@link ContainmentError}. */
 export interface ContainmentErrorOptions {

@@ -3,7 +3,20 @@ import { describe, expect, it } from 'vitest';
 // The committed public surface of @palisade/containment. Adding or removing an
 // export must change this list in the same commit, so nothing joins the API
 // by accident.
-const expectedRuntimeExports = ['ContainmentError'];
+const expectedRuntimeExports = [
+  // path and egress guards (containment-guards)
+  'canonicalizeIp',
+  'checkRedirect',
+  'classifyIp',
+  'createEgressGuard',
+  'createGuardedDispatcher',
+  'createGuardedLookup',
+  'createPathGuard',
+  'egressDeniedError',
+  'openInside',
+  'pathDeniedError',
+  'ContainmentError',
+];
 
 describe('@palisade/containment public API', () => {
   it('exports exactly the committed runtime names', async () => {
