@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, open, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Reads a file, or `null` when it does not exist. */
+export async function readOrNull(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** The file's permission bits, or `null` when it does not exist. */
+export async function modeOrNull(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).mode & 0o7777;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/**
+ * Writes `content` with `mode` through a unique temp file and a rename, so a
+ * reader never sees a half-written file and concurrent writers never share a
+ * temp file. A file that already has exactly this content and mode is left
+ * untouched (so repeated installs leave identical state, mtimes included).
+ */
+export async function writeFileAtomic(
+  path: string,
+  content: Buffer | string,
+  mode: number,
+): Promise<boolean> {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const current = await readOrNull(path);
+  if (current?.equals(bytes) && (await modeOrNull(path)) === mode) return false;
+  const tmp = `${path}.palisade-${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, bytes, { mode, flag: 'wx' });
+    await chmod(tmp, mode);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  return true;
+}
+
+/**
+ * Writes a git config file under git's own lock protocol: create
+ * `<file>.lock` exclusively (retrying while git or another installer holds
+ * it), write, then rename over the file. Keeps the file's existing mode.
+ */
+export async function writeConfigLocked(
+  path: string,
+  content: string,
+  defaultMode: number,
+): Promise<void> {
+  const lock = `${path}.lock`;
+  const mode = (await modeOrNull(path)) ?? defaultMode;
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fh = await open(lock, 'wx', mode);
+      try {
+        await fh.writeFile(content, 'utf8');
+        await fh.chmod(mode);
+      } finally {
+        await fh.close();
+      }
+      await rename(lock, path);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' || Date.now() > deadline) {
+        if (code !== 'EEXIST') await rm(lock, { force: true }).catch(() => undefined);
+        throw e;
+      }
+      await sleep(2 + Math.floor(Math.random() * Math.min(50, 2 * (attempt + 1))));
+    }
+  }
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock file (created with O_EXCL). A lock
+ * older than `staleMs` (a crashed holder) is broken. Used to serialise
+ * installs and uninstalls in one repository.
+ */
+export async function withLockFile<T>(
+  path: string,
+  fn: () => Promise<T>,
+  staleMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fh = await open(path, 'wx', 0o644);
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw e;
+      try {
+        const s = await stat(path);
+        if (Date.now() - s.mtimeMs > staleMs) {
+          // Claim the stale lock by touching it, then remove and retry.
+          await utimes(path, new Date(), new Date());
+          await rm(path, { force: true });
+          continue;
+        }
+      } catch {
+        // vanished between open and stat: retry at once
+        continue;
+      }
+      await sleep(1 + Math.floor(Math.random() * Math.min(40, 2 * (attempt + 1))));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(path, { force: true });
+  }
+}

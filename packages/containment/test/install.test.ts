@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installContainment } from '../src/install.ts';
+import { type Fixture, makeFixture, remoteRef, writeHook } from './git-fixture.ts';
+
+let f: Fixture | undefined;
+afterEach(() => {
+  f?.cleanup();
+  f = undefined;
+});
+
+describe('installContainment', () => {
+  it('a contained linked worktree cannot git push, and fetch still works', async () => {
+    f = makeFixture();
+    const wt = f.addWorktree('agent');
+    const report = await installContainment(wt, { env: f.env });
+    expect(report.remotes).toEqual(['origin']);
+    f.ok(wt, ['commit', '-q', '--allow-empty', '-m', 'agent work']);
+    const push = f.git(wt, ['push', 'origin', 'agent']);
+    expect(push.status).not.toBe(0);
+    // Without the helper on PATH git itself refuses the unknown contained:: transport.
+    expect(push.stderr).toContain('remote-contained');
+    expect(remoteRef(f, 'refs/heads/agent')).toBeNull();
+    expect(f.git(wt, ['fetch', 'origin']).status).toBe(0);
+  });
+
+  it('git push --no-verify from a contained worktree is refused by the push-URL layer', async () => {
+    f = makeFixture();
+    const wt = f.addWorktree('agent');
+    await installContainment(wt, { env: f.env });
+    const push = f.git(wt, ['push', '--no-verify', 'origin', 'HEAD:refs/heads/x'], {
+      PATH: `${join(f.repo, '.git', 'palisade', 'bin')}:${f.env.PATH}`,
+    });
+    expect(push.status).not.toBe(0);
+    expect(push.stderr).toContain("palisade: push to 'origin' refused");
+    expect(remoteRef(f, 'refs/heads/x')).toBeNull();
+  });
+
+  it('the contained pre-push hook refuses a push that slips past the push-URL layer', async () => {
+    f = makeFixture();
+    const wt = f.addWorktree('agent');
+    await installContainment(wt, { env: f.env });
+    const push = f.git(wt, [
+      '-c',
+      `url.${f.remote}.pushInsteadOf=${f.remote}`,
+      'push',
+      f.remote,
+      'HEAD:refs/heads/y',
+    ]);
+    expect(push.status).not.toBe(0);
+    expect(push.stderr).toContain('palisade: push refused: this worktree is contained');
+    expect(remoteRef(f, 'refs/heads/y')).toBeNull();
+  });
+
+  it('the main worktree stays able to push when only a linked worktree is contained', async () => {
+    f = makeFixture();
+    const wt = f.addWorktree('agent');
+    writeHook(join(f.repo, '.git', 'hooks', 'pre-push'), 'echo original-pre-push-ran >&2; exit 0');
+    await installContainment(wt, { env: f.env });
+    f.ok(f.repo, ['commit', '-q', '--allow-empty', '-m', 'human work']);
+    const push = f.git(f.repo, ['push', 'origin', 'main']);
+    expect(push.status).toBe(0);
+    expect(push.stderr).toContain('original-pre-push-ran');
+  });
+});
