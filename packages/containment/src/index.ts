@@ -1,9 +1,4 @@
 export {
-  ContainmentError,
-  type ContainmentErrorCode,
-  type ContainmentErrorOptions,
-} from './errors.ts';
-export {
   type CheckRedirectOptions,
   checkRedirect,
   createGuardedDispatcher,
@@ -27,6 +22,11 @@ export {
   egressDeniedError,
   type IpRangeName,
 } from './egress-guard.ts';
+export {
+  ContainmentError,
+  type ContainmentErrorCode,
+  type ContainmentErrorOptions,
+} from './errors.ts';
 export {
   createPathGuard,
   type PathDecision,
