@@ -4,7 +4,14 @@ const BRAND: unique symbol = Symbol.for('palisade.error.redaction') as never;
  * Stable error codes of @palisade/redaction. Codes are public API: renaming or
  * removing one is a major change.
  */
-export type RedactionErrorCode = 'ERR_REDACTION_INVALID_ARGUMENT';
+export type RedactionErrorCode =
+  | 'ERR_REDACTION_INVALID_ARGUMENT'
+  /** A policy failed validation; the message names the path of the bad field. */
+  | 'ERR_REDACTION_INVALID_POLICY'
+  /** The policy mode is `off`: no context may leave the device. */
+  | 'ERR_REDACTION_EGRESS_DISABLED'
+  /** `full` mode without a recorded, unexpired consent covering the requested scope. */
+  | 'ERR_REDACTION_CONSENT_REQUIRED';
 
 /** Options for {@link RedactionError}. */
 export interface RedactionErrorOptions {

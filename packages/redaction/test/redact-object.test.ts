@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { createObjectRedactor, redactObject } from '../src/index.ts';
+
+const AWS = 'AKIAZ7ROTATEME2345QQ';
+
+class Session {
+  user = 'u1';
+  token = 'opaque-session-value';
+  note = `key ${AWS}`;
+  greet(): string {
+    return `hi ${this.user}`;
+  }
+}
+
+describe('redactObject', () => {
+  it('censors values under sensitive key names at any depth, case-insensitively', () => {
+    const input = {
+      password: 'hunter2',
+      Authorization: 'Bearer abc',
+      nested: { client_secret: 'x', Cookie: 'sid=1', apiKey: 'k', 'x-api-key': 'k2' },
+      access_token: 'abc',
+      usage: { total_tokens: 812, max_tokens: 1000 },
+      tokenizer: 'cl100k',
+      pin: 1234,
+      secretEnabled: true,
+      password_hint: null,
+    };
+    expect(redactObject(input, { scanValues: false })).toEqual({
+      password: '[REDACTED]',
+      Authorization: '[REDACTED]',
+      nested: {
+        client_secret: '[REDACTED]',
+        Cookie: '[REDACTED]',
+        apiKey: '[REDACTED]',
+        'x-api-key': '[REDACTED]',
+      },
+      access_token: '[REDACTED]',
+      usage: { total_tokens: 812, max_tokens: 1000 },
+      tokenizer: 'cl100k',
+      pin: '[REDACTED]',
+      secretEnabled: true,
+      password_hint: null,
+    });
+  });
+
+  it('censors pino-style paths: dotted, wildcard, bracketed and indexed', () => {
+    const input = {
+      req: { headers: { authorization: 'a', 'x-forwarded-for': '1.2.3.4', host: 'h' } },
+      users: [
+        { name: 'n1', ssn: '1' },
+        { name: 'n2', ssn: '2' },
+      ],
+      a: { x: { b: 1, c: 2 }, y: { b: 3 } },
+      list: ['p', 'q'],
+      m: new Map([['k', { deep: 'v' }]]),
+    };
+    const out = createObjectRedactor({
+      keys: [],
+      scanValues: false,
+      censor: '***',
+      paths: ['req.headers["x-forwarded-for"]', 'users[*].ssn', 'a.*.b', 'list[1]', 'm.k.deep'],
+    })(input);
+    expect(out).toEqual({
+      req: { headers: { authorization: 'a', 'x-forwarded-for': '***', host: 'h' } },
+      users: [
+        { name: 'n1', ssn: '***' },
+        { name: 'n2', ssn: '***' },
+      ],
+      a: { x: { b: '***', c: 2 }, y: { b: '***' } },
+      list: ['p', '***'],
+      m: new Map([['k', { deep: '***' }]]),
+    });
+  });
+
+  it('rejects malformed paths and options with TypeError or RangeError', () => {
+    expect(() => redactObject({}, { paths: ['a[b]'] })).toThrow(TypeError);
+    expect(() => redactObject({}, { paths: [''] })).toThrow(TypeError);
+    expect(() => redactObject({}, { paths: ['a[0'] })).toThrow(TypeError);
+    expect(() => redactObject({}, { maxDepth: 0 })).toThrow(RangeError);
+    expect(() => redactObject({}, { keys: [5 as never] })).toThrow(TypeError);
+  });
+
+  it('scans string values and replaces secrets with typed placeholders', () => {
+    const out = redactObject({ msg: `uploading with ${AWS}`, list: [`x ${AWS}`] });
+    expect(out).toEqual({
+      msg: 'uploading with <secret:aws-access-key-id#1>',
+      list: ['x <secret:aws-access-key-id#1>'],
+    });
+  });
+
+  it('keeps cycles, Maps, Sets, Dates, typed arrays and Buffers with their shape', () => {
+    const buf = Buffer.from(`token ${AWS}`);
+    const floats = new Float64Array([1.5, 2.5]);
+    const input: Record<string, unknown> = {
+      map: new Map<unknown, unknown>([
+        ['password', 'p'],
+        [1, `v ${AWS}`],
+      ]),
+      set: new Set([`s ${AWS}`, 2]),
+      when: new Date(0),
+      buf,
+      bytes: new Uint8Array([0xff, 0xfe, 0x00]),
+      floats,
+      ab: new ArrayBuffer(4),
+    };
+    input['self'] = input;
+    const out = redactObject(input) as typeof input;
+    expect(out['self']).toBe(out);
+    expect(out['map']).toEqual(
+      new Map<unknown, unknown>([
+        ['password', '[REDACTED]'],
+        [1, 'v <secret:aws-access-key-id#1>'],
+      ]),
+    );
+    expect(out['set']).toEqual(new Set(['s <secret:aws-access-key-id#1>', 2]));
+    expect(out['when']).toEqual(new Date(0));
+    expect(out['when']).not.toBe(input['when']);
+    expect(Buffer.isBuffer(out['buf'])).toBe(true);
+    expect((out['buf'] as Buffer).toString()).toBe('token <secret:aws-access-key-id#1>');
+    expect(buf.toString()).toBe(`token ${AWS}`);
+    expect(out['bytes']).toEqual(new Uint8Array([0xff, 0xfe, 0x00]));
+    expect(out['floats']).toBeInstanceOf(Float64Array);
+    expect(out['floats']).not.toBe(floats);
+    expect(out['ab']).toBeInstanceOf(ArrayBuffer);
+  });
+
+  it('keeps class instances on their prototype and redacts their own fields', () => {
+    const s = new Session();
+    const out = redactObject(s);
+    expect(out).toBeInstanceOf(Session);
+    expect(out.greet()).toBe('hi u1');
+    expect(out.token).toBe('[REDACTED]');
+    expect(out.note).toBe('key <secret:aws-access-key-id#1>');
+    expect(s.token).toBe('opaque-session-value');
+  });
+
+  it('redacts Errors: message, stack, cause chain, AggregateError errors and own props', () => {
+    const root = new Error(`db refused key ${AWS}`);
+    const agg = new AggregateError([new TypeError(`bad ${AWS}`)], `many ${AWS}`, { cause: root });
+    Object.assign(agg, { code: 'E_X', password: 'p', detail: `d ${AWS}` });
+    const out = redactObject({ err: agg }).err;
+    expect(out).toBeInstanceOf(AggregateError);
+    expect(out.message).toBe('many <secret:aws-access-key-id#1>');
+    expect(out.stack).not.toContain(AWS);
+    expect(out.stack).toContain('<secret:aws-access-key-id#1>');
+    expect((out.cause as Error).message).toBe('db refused key <secret:aws-access-key-id#1>');
+    expect(out.errors[0]).toBeInstanceOf(TypeError);
+    expect((out.errors[0] as Error).message).toBe('bad <secret:aws-access-key-id#1>');
+    expect(out).toMatchObject({
+      code: 'E_X',
+      password: '[REDACTED]',
+      detail: 'd <secret:aws-access-key-id#1>',
+    });
+    expect(agg.message).toBe(`many ${AWS}`);
+  });
+
+  it('truncates values nested deeper than maxDepth instead of overflowing the stack', () => {
+    let deep: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < 10_000; i++) deep = { d: deep };
+    const out = redactObject(deep, { maxDepth: 3 }) as { d: { d: { d: unknown } } };
+    // Depth counts from the root (0): values at depth 4 and below are cut.
+    expect(out.d.d.d).toEqual({ d: '[Truncated]' });
+    expect(() => redactObject(deep)).not.toThrow();
+  });
+});
