@@ -4,7 +4,31 @@ const BRAND: unique symbol = Symbol.for('palisade.error.tenancy') as never;
  * Stable error codes of @palisade/tenancy. Codes are public API: renaming or
  * removing one is a major change.
  */
-export type TenancyErrorCode = 'ERR_TENANCY_INVALID_ARGUMENT';
+export type TenancyErrorCode =
+  /** An argument (id, identifier, option) failed validation. */
+  | 'ERR_TENANCY_INVALID_ARGUMENT'
+  /** A data-touching entry point ran with no tenant context set. */
+  | 'ERR_TENANCY_NO_CONTEXT'
+  /** A statement tried to change session state or end the managed transaction. */
+  | 'ERR_TENANCY_FORBIDDEN_STATEMENT'
+  /** A pooled connection still carried a tenant setting or an open transaction. */
+  | 'ERR_TENANCY_DIRTY_CONNECTION'
+  /** A tenant handle was used after its scope ended. */
+  | 'ERR_TENANCY_SCOPE_CLOSED'
+  /** A tenant handle was used from a different tenant context than it was opened for. */
+  | 'ERR_TENANCY_CONTEXT_MISMATCH'
+  /** The request was aborted before or during its transaction. */
+  | 'ERR_TENANCY_ABORTED'
+  /** BEGIN, the tenant setting, or COMMIT failed; the transaction did not commit. */
+  | 'ERR_TENANCY_TRANSACTION_FAILED'
+  /** A workspace path would leave its own folder (traversal, sibling prefix, symlink). */
+  | 'ERR_TENANCY_PATH_ESCAPE'
+  /** A workspace database file does not exist. */
+  | 'ERR_TENANCY_WORKSPACE_NOT_FOUND'
+  /** A SQLite statement was refused on the read-only query path. */
+  | 'ERR_TENANCY_SQLITE_FORBIDDEN'
+  /** Row-level security made a registered query lose its index. */
+  | 'ERR_TENANCY_INDEX_LOST';
 
 /** Options for {@link TenancyError}. */
 export interface TenancyErrorOptions {

@@ -3,7 +3,35 @@ import { describe, expect, it } from 'vitest';
 // The committed public surface of @palisade/tenancy. Adding or removing an
 // export must change this list in the same commit, so nothing joins the API
 // by accident.
-const expectedRuntimeExports = ['TenancyError'];
+const expectedRuntimeExports = [
+  'TENANT_SETTINGS',
+  'TenancyError',
+  'actorIdSchema',
+  'assertTenantStatement',
+  'bindTenant',
+  'checkPosture',
+  'createTenantTableSql',
+  'currentTenant',
+  'isOrgId',
+  'isWorkspaceId',
+  'onTenantEvent',
+  'orgIdSchema',
+  'parseOrgId',
+  'parseTenantContext',
+  'parseWorkspaceId',
+  'pgDriver',
+  'pgliteDriver',
+  'quoteIdent',
+  'requestIdSchema',
+  'requireTenant',
+  'runWithTenant',
+  'setTenantTimeout',
+  'tenantPolicySql',
+  'tenantPredicate',
+  'tenantQuery',
+  'withTenant',
+  'workspaceIdSchema',
+];
 
 describe('@palisade/tenancy public API', () => {
   it('exports exactly the committed runtime names', async () => {

@@ -1,0 +1,203 @@
+import { TenancyError } from './errors.ts';
+import { quoteIdent } from './sql-ident.ts';
+
+/** One row set as the core sees it. */
+export interface DriverResult {
+  /** Result rows as plain objects. */
+  readonly rows: Record<string, unknown>[];
+  /** Rows affected or returned. */
+  readonly rowCount: number;
+}
+
+/**
+ * One checked-out connection, as the tenant scope drives it. Adapters for
+ * other drivers implement this; `withTenant` owns every call.
+ */
+export interface TenancyConnection {
+  /** Runs one statement with bound parameters (extended protocol). */
+  query(sql: string, params: readonly unknown[]): Promise<DriverResult>;
+  /** Runs a parameterless multi-statement string in one round trip (simple protocol). */
+  simple(sql: string): Promise<DriverResult[]>;
+  /**
+   * Returns the connection. `destroy` true closes it instead of reusing it:
+   * used whenever the session may hold state (an error path, a failed ROLLBACK).
+   */
+  release(destroy: boolean): Promise<void>;
+}
+
+/** A source of connections (a pool, or an embedded database behind a lock). */
+export interface TenancyDriver {
+  /** A short name for messages (`pg`, `pglite`). */
+  readonly name: string;
+  /** SQL run right after BEGIN in every scope (for example `SET LOCAL ROLE`), or ''. */
+  readonly afterBegin: string;
+  /** Checks out a connection with `await`, never with a callback. */
+  connect(): Promise<TenancyConnection>;
+}
+
+/** The subset of a `pg` pool client this package uses. */
+export interface PgPoolClientLike {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  release(err?: Error | boolean): void;
+  /** pg clients emit `error` when the server ends the session (for example pg_terminate_backend). */
+  on?(event: 'error', listener: (err: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/** The subset of a `pg.Pool` this package uses (`await pool.connect()`). */
+export interface PgPoolLike {
+  connect(): Promise<PgPoolClientLike>;
+}
+
+/** The subset of a PGlite instance this package uses. */
+export interface PGliteLike {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+  exec(sql: string): Promise<unknown>;
+}
+
+/** Options of {@link pgliteDriver}. */
+export interface PgliteDriverOptions {
+  /**
+   * A role to `SET LOCAL ROLE` to inside every scope. PGlite's session user is
+   * always a superuser, so without a role row-level security does not apply at all.
+   */
+  readonly role?: string;
+}
+
+function toResult(value: unknown): DriverResult {
+  const v = value as { rows?: unknown; rowCount?: unknown; affectedRows?: unknown };
+  const rows = Array.isArray(v?.rows) ? (v.rows as Record<string, unknown>[]) : [];
+  const count =
+    typeof v?.rowCount === 'number'
+      ? v.rowCount
+      : typeof v?.affectedRows === 'number' && v.affectedRows > 0
+        ? v.affectedRows
+        : rows.length;
+  return { rows, rowCount: count };
+}
+
+/**
+ * Wraps a `pg.Pool` (or anything with `await pool.connect()`) as a
+ * {@link TenancyDriver}. On every error path the client is destroyed
+ * (`release(true)`), never returned to the pool with state on it.
+ *
+ * Exported from `@palisade/tenancy`.
+ *
+ * @param pool - A pool the caller created (this package opens no connections itself).
+ * @returns The driver to pass to {@link withTenant}.
+ * @example
+ * ```ts
+ * const db = pgDriver(new pg.Pool({ connectionString }));
+ * ```
+ */
+export function pgDriver(pool: PgPoolLike): TenancyDriver {
+  if (typeof pool?.connect !== 'function') {
+    throw new TenancyError('ERR_TENANCY_INVALID_ARGUMENT', 'pgDriver needs a pool with connect()');
+  }
+  return {
+    name: 'pg',
+    afterBegin: '',
+    async connect(): Promise<TenancyConnection> {
+      const client = await pool.connect();
+      let released = false;
+      let lost = false;
+      // A checked-out client that loses its session emits 'error'; without a
+      // listener that would crash the process. Remember it and destroy the client.
+      const onError = (): void => {
+        lost = true;
+      };
+      client.on?.('error', onError);
+      return {
+        async query(sql, params) {
+          return toResult(await client.query(sql, [...params]));
+        },
+        async simple(sql) {
+          const r = await client.query(sql);
+          return Array.isArray(r) ? r.map(toResult) : [toResult(r)];
+        },
+        async release(destroy) {
+          if (released) return;
+          released = true;
+          client.removeListener?.('error', onError);
+          client.release(destroy || lost ? true : undefined);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Wraps a PGlite instance as a {@link TenancyDriver}. PGlite is one
+ * connection, so scopes are serialised by a lock. PGlite is a correctness
+ * guard and demo engine, not a security boundary: its session user is a
+ * superuser, and the role given here only applies inside scopes.
+ *
+ * Exported from `@palisade/tenancy`.
+ *
+ * @param db - A PGlite instance.
+ * @param options - `role` to assume inside each scope.
+ * @returns The driver to pass to {@link withTenant}.
+ * @throws TenancyError `ERR_TENANCY_INVALID_ARGUMENT` for a bad role name.
+ * @example
+ * ```ts
+ * const db = pgliteDriver(new PGlite(), { role: 'app_user' });
+ * ```
+ */
+export function pgliteDriver(db: PGliteLike, options: PgliteDriverOptions = {}): TenancyDriver {
+  if (typeof db?.query !== 'function' || typeof db.exec !== 'function') {
+    throw new TenancyError('ERR_TENANCY_INVALID_ARGUMENT', 'pgliteDriver needs a PGlite instance');
+  }
+  const afterBegin = options.role === undefined ? '' : `SET LOCAL ROLE ${quoteIdent(options.role)}`;
+  let tail: Promise<void> = Promise.resolve();
+  let broken = false;
+  return {
+    name: 'pglite',
+    afterBegin,
+    async connect(): Promise<TenancyConnection> {
+      let unlock: () => void = () => {};
+      const turn = new Promise<void>((r) => {
+        unlock = r;
+      });
+      const previous = tail;
+      tail = previous.then(() => turn);
+      await previous;
+      if (broken) {
+        unlock();
+        throw new TenancyError(
+          'ERR_TENANCY_DIRTY_CONNECTION',
+          'the PGlite session could not be reset',
+        );
+      }
+      let released = false;
+      return {
+        async query(sql, params) {
+          return toResult(await db.query(sql, [...params]));
+        },
+        async simple(sql) {
+          const r = await db.exec(sql);
+          return Array.isArray(r) ? r.map(toResult) : [toResult(r)];
+        },
+        async release(destroy) {
+          if (released) return;
+          released = true;
+          try {
+            if (destroy) {
+              // One connection cannot be replaced: end any transaction and drop session state.
+              try {
+                await db.exec('ROLLBACK');
+              } catch {
+                // no transaction open
+              }
+              await db.exec('RESET ALL');
+              await db.exec('DISCARD ALL');
+            }
+          } catch {
+            broken = true;
+          } finally {
+            unlock();
+          }
+        },
+      };
+    },
+  };
+}
