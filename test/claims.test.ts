@@ -92,6 +92,6 @@ describe('claims checker', () => {
   it('matches titles in any quoting, including escaped quotes', () => {
     expect(hasTestTitle(`it("it's sealed", () => {})`, "it's sealed")).toBe(true);
     expect(hasTestTitle(`it('it\\'s sealed', () => {})`, "it's sealed")).toBe(true);
-    expect(hasTestTitle('test.prop([a])(`x ${"y"}`)', 'x')).toBe(false);
+    expect(hasTestTitle("it('x y', () => {})", 'x')).toBe(false);
   });
 });
