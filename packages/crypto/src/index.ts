@@ -1,5 +1,5 @@
 export { CryptoError, type CryptoErrorCode, type CryptoErrorOptions } from './errors.ts';
-export { hmacSha256, sha256 } from './hash.ts';
+export { hkdfSha256, hmacSha256, sha256 } from './hash.ts';
 export { randomBytes } from './random.ts';
 export {
   exportSigningKeySeed,
@@ -10,6 +10,48 @@ export {
   verifySignature,
 } from './signing-key.ts';
 export { timingSafeEqual } from './timing-safe-equal.ts';
+export {
+  createKeyRing,
+  importKeyRing,
+  KeyRing,
+  type KeyRingEntry,
+  type KeyRingOptions,
+  type KeyState,
+  type ReencryptCheckpoint,
+  type ReencryptItem,
+  type ReencryptResult,
+  rewrapKeyRing,
+  type WrappedKeyRing,
+} from './key-ring.ts';
+export {
+  type KeychainClient,
+  type KeyWrapper,
+  type KmsClient,
+  kmsKeyWrapper,
+  masterKeyWrapper,
+} from './key-wrapper.ts';
+export {
+  DEFAULT_MASTER_KEY_ENV,
+  exportMasterKey,
+  generateMasterKey,
+  MASTER_KEY_BYTES,
+  type MasterKey,
+  type MasterKeyOptions,
+  masterKeyFromBytes,
+  masterKeyFromEnv,
+  masterKeyFromFile,
+  masterKeyFromKeychain,
+  storeMasterKeyInKeychain,
+} from './master-key.ts';
+export {
+  inspectSealed,
+  open,
+  type SealedInfo,
+  seal,
+  sealDeterministic,
+} from './seal.ts';
+export { type SealContext } from './seal-context.ts';
+export { deriveWorkspaceKey, type SealingKey, type WorkspaceKey } from './sealing-key.ts';
 export {
   type CreateTokenOptions,
   createToken,

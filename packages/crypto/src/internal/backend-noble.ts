@@ -99,6 +99,14 @@ export const nobleSync: Pick<
   },
 };
 
+/** `prefix || body` in a fresh array. */
+export function withPrefix(prefix: Uint8Array, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(prefix.length + body.length);
+  out.set(prefix);
+  out.set(body, prefix.length);
+  return out;
+}
+
 /** Builds the all-noble backend. */
 export function createNobleBackend(): Backend {
   return {
@@ -114,10 +122,11 @@ export function createNobleBackend(): Backend {
         },
       };
     },
-    async aesGcmSeal(key, iv, aad, plaintext) {
+    async aesGcmSeal(key, iv, aad, plaintext, prefix) {
       checkAesKey(key);
       checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
-      return gcm(key, iv, aad).encrypt(plaintext);
+      const sealed = gcm(key, iv, aad).encrypt(plaintext);
+      return prefix === undefined ? sealed : withPrefix(prefix, sealed);
     },
     async aesGcmOpen(key, iv, aad, sealed) {
       checkAesKey(key);

@@ -38,6 +38,22 @@ function view(data: Uint8Array): Uint8Array {
   return data;
 }
 
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A plain Uint8Array over a Buffer's bytes: no copy when the Buffer owns its
+ * whole ArrayBuffer, a copy (and a wipe of the original) when it is a slice
+ * of Node's shared pool, so `.buffer` never exposes other data.
+ */
+function owned(buf: Uint8Array): Uint8Array {
+  if (buf.byteOffset === 0 && buf.buffer.byteLength === buf.length) {
+    return new Uint8Array(buf.buffer, 0, buf.length);
+  }
+  const out = toPlain(buf);
+  buf.fill(0);
+  return out;
+}
+
 function toPlain(buf: Uint8Array): Uint8Array {
   // Buffers may be views into a shared pool; hand out exact-size copies.
   const out = new Uint8Array(buf.length);
@@ -122,19 +138,21 @@ export function createNodeBackend(
         },
       };
     },
-    async aesGcmSeal(key, iv, aad, plaintext) {
+    async aesGcmSeal(key, iv, aad, plaintext, prefix = EMPTY) {
       checkAesKey(key);
       checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
       const cipher = c.createCipheriv(gcmName(key), view(key), view(iv), {
         authTagLength: TAG_BYTES,
       });
       cipher.setAAD(view(aad));
-      const out = new Uint8Array(plaintext.length + TAG_BYTES);
+      const p = prefix.length;
+      const out = new Uint8Array(p + plaintext.length + TAG_BYTES);
+      out.set(prefix, 0);
       const body = cipher.update(view(plaintext));
-      out.set(body, 0);
+      out.set(body, p);
       const fin = cipher.final();
-      out.set(fin, body.length);
-      out.set(cipher.getAuthTag(), plaintext.length);
+      out.set(fin, p + body.length);
+      out.set(cipher.getAuthTag(), p + plaintext.length);
       return out;
     },
     async aesGcmOpen(key, iv, aad, sealed) {
@@ -147,17 +165,14 @@ export function createNodeBackend(
       });
       decipher.setAAD(view(aad));
       decipher.setAuthTag(view(sealed.subarray(ctLen)));
-      const out = new Uint8Array(ctLen);
       const body = decipher.update(view(sealed.subarray(0, ctLen)));
-      out.set(body);
       try {
-        out.set(decipher.final(), body.length);
+        decipher.final(); // GCM returns no further bytes; throws on a bad tag
       } catch {
-        out.fill(0);
         body.fill(0);
         return undefined;
       }
-      return out;
+      return owned(body);
     },
     async chacha20Poly1305Seal(key, nonce, aad, plaintext) {
       checkKey32(key, 'ChaCha20-Poly1305 key');
@@ -183,17 +198,14 @@ export function createNodeBackend(
       });
       decipher.setAAD(view(aad), { plaintextLength: ctLen });
       decipher.setAuthTag(view(sealed.subarray(ctLen)));
-      const out = new Uint8Array(ctLen);
       const body = decipher.update(view(sealed.subarray(0, ctLen)));
-      out.set(body);
       try {
-        out.set(decipher.final(), body.length);
+        decipher.final();
       } catch {
-        out.fill(0);
         body.fill(0);
         return undefined;
       }
-      return out;
+      return owned(body);
     },
   };
 }

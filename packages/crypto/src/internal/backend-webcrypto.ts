@@ -11,7 +11,7 @@ import {
   GCM_IV_BYTES,
   TAG_BYTES,
 } from './backend.ts';
-import { nobleSync } from './backend-noble.ts';
+import { nobleSync, withPrefix } from './backend-noble.ts';
 
 // Type-only: the standard WebCrypto types as @types/node declares them (no DOM lib).
 type SubtleCrypto = webcrypto.SubtleCrypto;
@@ -66,7 +66,7 @@ export function createWebCryptoBackend(
         },
       };
     },
-    async aesGcmSeal(key, iv, aad, plaintext) {
+    async aesGcmSeal(key, iv, aad, plaintext, prefix) {
       checkAesKey(key);
       checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
       const k = await importGcm(key, 'encrypt');
@@ -75,7 +75,7 @@ export function createWebCryptoBackend(
         k,
         buf(plaintext),
       );
-      return new Uint8Array(out);
+      return prefix === undefined ? new Uint8Array(out) : withPrefix(prefix, new Uint8Array(out));
     },
     async aesGcmOpen(key, iv, aad, sealed) {
       checkAesKey(key);

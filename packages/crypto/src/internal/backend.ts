@@ -34,12 +34,16 @@ export interface Backend {
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** AES block function with a 16-, 24- or 32-byte key. */
   aes(key: Uint8Array): AesBlockCipher;
-  /** AES-GCM (16/24/32-byte key, 12-byte IV, 16-byte tag): returns ciphertext || tag. */
+  /**
+   * AES-GCM (16/24/32-byte key, 12-byte IV, 16-byte tag): returns
+   * `prefix || ciphertext || tag` in one allocation (prefix defaults to empty).
+   */
   aesGcmSeal(
     key: Uint8Array,
     iv: Uint8Array,
     aad: Uint8Array,
     plaintext: Uint8Array,
+    prefix?: Uint8Array,
   ): Promise<Uint8Array>;
   aesGcmOpen(
     key: Uint8Array,
@@ -64,7 +68,7 @@ export interface Backend {
 
 export const GCM_IV_BYTES = 12;
 export const TAG_BYTES = 16;
-export const HKDF_MAX = 255 * 32;
+export const HKDF_MAX: number = 255 * 32;
 
 /** Shared argument checks so every backend rejects the same inputs the same way. */
 export function checkAesKey(key: Uint8Array): void {

@@ -90,3 +90,33 @@ export function toBase64Url(data: Uint8Array): string {
   }
   return s;
 }
+
+/** Standard base64 with padding. */
+export function toBase64(data: Uint8Array): string {
+  const url = toBase64Url(data).replace(/-/g, '+').replace(/_/g, '/');
+  return url + '='.repeat((4 - (url.length % 4)) % 4);
+}
+
+/**
+ * Strict base64 or base64url decoding (padding optional): returns undefined
+ * unless `text` is the canonical encoding of the bytes it decodes to.
+ */
+export function fromBase64(text: string): Uint8Array | undefined {
+  const t = text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  if (!/^[A-Za-z0-9_-]*$/.test(t) || t.length % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((t.length * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (const ch of t) {
+    acc = (acc << 6) | B64URL.indexOf(ch);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  // Canonical: the unused low bits must be zero.
+  if ((acc & ((1 << bits) - 1)) !== 0) return undefined;
+  return out;
+}

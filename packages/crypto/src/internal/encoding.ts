@@ -1,0 +1,33 @@
+// Injective byte encodings used as HKDF info and as associated data.
+// Internal: never re-exported.
+
+const encoder = new TextEncoder();
+
+// Lone surrogates are replaced by U+FFFD when UTF-8 encoded, so two different
+// JS strings could encode to the same bytes. Refusing them keeps the
+// string -> bytes step injective.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `s` is a string with no lone surrogates (so UTF-8 is injective on it). */
+export function isWellFormedString(s: unknown): s is string {
+  return typeof s === 'string' && !LONE_SURROGATE.test(s);
+}
+
+/**
+ * Length-prefixed concatenation: for each part, a 4-byte big-endian length
+ * then the bytes. Injective: distinct lists of parts give distinct outputs.
+ */
+export function lengthPrefixed(parts: ReadonlyArray<Uint8Array | string>): Uint8Array {
+  const bytes = parts.map((p) => (typeof p === 'string' ? encoder.encode(p) : p));
+  let total = 0;
+  for (const b of bytes) total += 4 + b.length;
+  const out = new Uint8Array(total);
+  const dv = new DataView(out.buffer);
+  let off = 0;
+  for (const b of bytes) {
+    dv.setUint32(off, b.length);
+    out.set(b, off + 4);
+    off += 4 + b.length;
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+// The sealed format, version 1. Internal: the public face is seal.ts.
+//
+//   offset  size  field
+//   0       2     magic "PS" (0x50 0x53)
+//   2       1     format version (0x01)
+//   3       1     algorithm: 0x01 XAES-256-GCM (random 24-byte nonce)
+//                            0x02 AES-256-GCM-SIV, deterministic (12-byte synthetic nonce)
+//   4       8     key id (the root key's id: a master key or a key-ring entry)
+//   12      32    key commitment: HKDF-Expand(sealing key, "seal-subkeys/v1")[32..64]
+//   44      24|12 nonce
+//   ...     n     ciphertext
+//   end-16  16    GCM / GCM-SIV tag
+//
+// Associated data = the whole header (bytes 0 .. end of nonce) followed by
+// the encoded SealContext, so every header byte and the context are
+// authenticated. The commitment is compared (in constant time) before any
+// decryption: a ciphertext opens under exactly one sealing key.
+import type { Backend } from './backend.ts';
+import { concatBytes } from './bytes.ts';
+import { gcmSivOpen, gcmSivSeal } from './gcm-siv.ts';
+import { detOf, type SealingMaterial, xaesOf } from './key-material.ts';
+import { xaesOpen, xaesSeal } from './xaes.ts';
+
+export const MAGIC_0 = 0x50;
+export const MAGIC_1 = 0x53;
+export const FORMAT_VERSION = 1;
+export const ALG_XAES_256_GCM = 0x01;
+export const ALG_AES_256_GCM_SIV_DETERMINISTIC = 0x02;
+export const KEY_ID_OFFSET = 4;
+export const KEY_ID_BYTES = 8;
+export const COMMIT_OFFSET = 12;
+export const COMMIT_BYTES = 32;
+export const NONCE_OFFSET = 44;
+export const TAG_BYTES = 16;
+
+export function nonceBytesOf(alg: number): number {
+  return alg === ALG_XAES_256_GCM ? 24 : 12;
+}
+
+export type SealMode = 'random' | 'deterministic';
+
+/** Public header fields of a well-formed v1 sealed value, or undefined. */
+export interface ParsedHeader {
+  readonly alg: number;
+  readonly keyId: Uint8Array;
+  readonly commitment: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly headerLength: number;
+}
+
+export function parseHeader(sealed: Uint8Array): ParsedHeader | undefined {
+  if (!(sealed instanceof Uint8Array) || sealed.length < NONCE_OFFSET) return undefined;
+  if (sealed[0] !== MAGIC_0 || sealed[1] !== MAGIC_1 || sealed[2] !== FORMAT_VERSION)
+    return undefined;
+  const alg = sealed[3] as number;
+  if (alg !== ALG_XAES_256_GCM && alg !== ALG_AES_256_GCM_SIV_DETERMINISTIC) return undefined;
+  const headerLength = NONCE_OFFSET + nonceBytesOf(alg);
+  if (sealed.length < headerLength + TAG_BYTES) return undefined;
+  return {
+    alg,
+    keyId: sealed.subarray(KEY_ID_OFFSET, KEY_ID_OFFSET + KEY_ID_BYTES),
+    commitment: sealed.subarray(COMMIT_OFFSET, COMMIT_OFFSET + COMMIT_BYTES),
+    nonce: sealed.subarray(NONCE_OFFSET, headerLength),
+    headerLength,
+  };
+}
+
+function header(m: SealingMaterial, alg: number, nonce: Uint8Array): Uint8Array {
+  const h = new Uint8Array(NONCE_OFFSET + nonce.length);
+  h[0] = MAGIC_0;
+  h[1] = MAGIC_1;
+  h[2] = FORMAT_VERSION;
+  h[3] = alg;
+  h.set(m.headerKeyId, KEY_ID_OFFSET);
+  h.set(m.commitment, COMMIT_OFFSET);
+  h.set(nonce, NONCE_OFFSET);
+  return h;
+}
+
+/** Seals with a sealing material; `context` is the encoded SealContext. */
+export async function sealWith(
+  b: Backend,
+  m: SealingMaterial,
+  plaintext: Uint8Array,
+  context: Uint8Array,
+  mode: SealMode,
+): Promise<Uint8Array> {
+  if (mode === 'random') {
+    const nonce = b.randomBytes(24);
+    const h = header(m, ALG_XAES_256_GCM, nonce);
+    return xaesSeal(b, await xaesOf(b, m), nonce, concatBytes(h, context), plaintext, h);
+  }
+  const det = detOf(b, m);
+  // Synthetic nonce: a PRF of (context, plaintext). The context encoding is
+  // self-delimiting, so the concatenation is injective.
+  const nonce = b.hmacSha256(det.nonceKey, concatBytes(context, plaintext)).subarray(0, 12);
+  const h = header(m, ALG_AES_256_GCM_SIV_DETERMINISTIC, nonce);
+  return gcmSivSeal(b, det.sivKey, nonce, concatBytes(h, context), plaintext, h);
+}
+
+/**
+ * Opens with a sealing material. Resolves to undefined on every failure:
+ * malformed header, other key (id or commitment), or authentication.
+ */
+export async function openWith(
+  b: Backend,
+  m: SealingMaterial,
+  sealed: Uint8Array,
+  context: Uint8Array,
+): Promise<Uint8Array | undefined> {
+  const h = parseHeader(sealed);
+  if (h === undefined) return undefined;
+  // Key commitment first: both comparisons always run, in constant time.
+  const idOk = b.timingSafeEqual(h.keyId, m.headerKeyId);
+  const commitOk = b.timingSafeEqual(h.commitment, m.commitment);
+  if (!(idOk && commitOk)) return undefined;
+  const aad = concatBytes(sealed.subarray(0, h.headerLength), context);
+  const body = sealed.subarray(h.headerLength);
+  if (h.alg === ALG_XAES_256_GCM) return xaesOpen(b, await xaesOf(b, m), h.nonce, aad, body);
+  return gcmSivOpen(b, detOf(b, m).sivKey, h.nonce, aad, body);
+}
