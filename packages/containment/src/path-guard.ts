@@ -163,6 +163,14 @@ function resolvePhysical(
       continue;
     }
     current = candidate;
+    if (!st.isDirectory()) {
+      // Components after a non-directory cannot be walked by the kernel
+      // (ENOTDIR): treat them like a missing tail.
+      const rest = queue.reverse().filter((p) => p !== '' && p !== '.');
+      if (rest.length === 0) break;
+      if (rest.includes('..')) return { resolved: '', error: 'traversal-after-missing' };
+      return { resolved: `${current}/${rest.join('/')}` };
+    }
   }
   return { resolved: current };
 }
