@@ -136,12 +136,15 @@ function resolvePhysical(
       continue;
     }
     const candidate = current === '/' ? `/${part}` : `${current}/${part}`;
-    let st: fs.Stats;
+    let st: fs.Stats | undefined;
     try {
-      st = fs.lstatSync(candidate);
+      st = fs.lstatSync(candidate, { throwIfNoEntry: false });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') return { resolved: '', error: 'unresolvable' };
+      st = undefined;
+    }
+    if (st === undefined) {
       const rest = [part, ...queue.reverse()].filter((p) => p !== '' && p !== '.');
       if (rest.includes('..')) return { resolved: '', error: 'traversal-after-missing' };
       return { resolved: current === '/' ? `/${rest.join('/')}` : `${current}/${rest.join('/')}` };
@@ -298,7 +301,18 @@ export function createPathGuard(options: PathGuardOptions): PathGuard {
         return Object.freeze({ allowed: false, resolved: '', reason: 'denied-glob', pattern });
       }
     }
-    const r = resolvePhysical(absolute, followSymlinks, (p) => rootOf(p) !== undefined);
+    // Fast path: an existing path is resolved by the kernel itself in one
+    // call (realpath(3)). A missing path, a loop or symlink refusal takes the
+    // component-by-component walk, which follows the same rules.
+    let r: Resolution | undefined;
+    if (followSymlinks) {
+      try {
+        r = { resolved: fs.realpathSync.native(absolute) };
+      } catch {
+        r = undefined;
+      }
+    }
+    r ??= resolvePhysical(absolute, followSymlinks, (p) => rootOf(p) !== undefined);
     if (r.error !== undefined) {
       return Object.freeze({ allowed: false, resolved: r.resolved, reason: r.error });
     }
