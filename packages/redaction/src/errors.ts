@@ -11,7 +11,9 @@ export type RedactionErrorCode =
   /** The policy mode is `off`: no context may leave the device. */
   | 'ERR_REDACTION_EGRESS_DISABLED'
   /** `full` mode without a recorded, unexpired consent covering the requested scope. */
-  | 'ERR_REDACTION_CONSENT_REQUIRED';
+  | 'ERR_REDACTION_CONSENT_REQUIRED'
+  /** A custom scanner rule has a bad id, an invalid regex, or a regex that may backtrack catastrophically. */
+  | 'ERR_REDACTION_INVALID_RULE';
 
 /** Options for {@link RedactionError}. */
 export interface RedactionErrorOptions {

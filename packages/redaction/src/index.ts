@@ -8,6 +8,7 @@ export {
   type ReleasedFile,
 } from './egress.ts';
 export { RedactionError, type RedactionErrorCode, type RedactionErrorOptions } from './errors.ts';
+export type { Finding, FindingConfidence, FindingKind } from './finding.ts';
 export { createLogRedactor, type LogRedactor } from './log-redactor.ts';
 export {
   type Consent,
@@ -55,4 +56,17 @@ export {
   sanitizeError,
   toClientError,
 } from './sanitize-error.ts';
+export {
+  createScanner,
+  type Detector,
+  type Explanation,
+  fingerprintSecret,
+  listRules,
+  type RuleInfo,
+  type ScanAllowList,
+  type Scanner,
+  type ScanOptions,
+  type ScanRule,
+  scan,
+} from './scanner.ts';
 export { createVault, type Vault } from './vault.ts';

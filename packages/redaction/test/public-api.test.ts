@@ -25,6 +25,11 @@ const expectedRuntimeExports = [
   'safeParsePolicy',
   'sanitizeError',
   'toClientError',
+  // scanner
+  'createScanner',
+  'fingerprintSecret',
+  'listRules',
+  'scan',
 ];
 
 describe('@palisade/redaction public API', () => {

@@ -1,0 +1,646 @@
+// The generic-secret stage: `name = value` assignments whose name says
+// "password/secret/token/key" and whose value survives structural rejection
+// and scoring. Hand-written parsing (no regex backtracking), linear in the
+// size of the assignment.
+import type { FindingConfidence } from '../finding.ts';
+import type { Candidate, CandidateSink } from './candidate.ts';
+import { isPlaceholder } from './candidate.ts';
+import { shannon } from './checks.ts';
+
+/** Keywords that start the generic stage (lower case). */
+export const GENERIC_KEYWORDS: readonly string[] = [
+  'pass',
+  'pwd',
+  'secret',
+  'token',
+  'key',
+  'auth',
+  'credential',
+];
+
+type NameClass = 'password' | 'secret' | 'weak';
+
+const PASSWORD_WORDS = new Set([
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'pass',
+  'pw',
+  'passwort',
+  'contrasena',
+  'senha',
+  'motdepasse',
+]);
+const SECRET_WORDS = new Set([
+  'secret',
+  'secrets',
+  'token',
+  'credential',
+  'credentials',
+  'creds',
+  'apikey',
+  'privatekey',
+  'accesskey',
+  'secretkey',
+  'authtoken',
+  'accesstoken',
+  'refreshtoken',
+  'clientsecret',
+  'signingkey',
+  'encryptionkey',
+  'masterkey',
+  'sessionkey',
+  'bearer',
+]);
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'access',
+  'private',
+  'secret',
+  'signing',
+  'encryption',
+  'master',
+  'client',
+  'auth',
+  'app',
+  'application',
+  'service',
+  'license',
+  'admin',
+  'webhook',
+  'hmac',
+  'jwt',
+  'session',
+  'consumer',
+  'account',
+  'integration',
+  'storage',
+  'deploy',
+  'ingest',
+  'write',
+  'server',
+  'cookie',
+  'crypt',
+  'cipher',
+  'aes',
+]);
+const NEGATIVE_LAST = new Set([
+  'type',
+  'types',
+  'count',
+  'len',
+  'length',
+  'size',
+  'url',
+  'uri',
+  'urls',
+  'endpoint',
+  'path',
+  'file',
+  'filename',
+  'dir',
+  'name',
+  'id',
+  'ids',
+  'field',
+  'label',
+  'hint',
+  'placeholder',
+  'prompt',
+  'policy',
+  'min',
+  'max',
+  'limit',
+  'expiry',
+  'expires',
+  'expiration',
+  'ttl',
+  'timeout',
+  'header',
+  'enabled',
+  'required',
+  'format',
+  'hash',
+  'hashed',
+  'digest',
+  'regex',
+  'pattern',
+  'mode',
+  'method',
+  'version',
+  'fingerprint',
+  'sha',
+  'checksum',
+  'mask',
+  'reset',
+  'changed',
+  'at',
+  'ms',
+  'seconds',
+  'rounds',
+  'cost',
+  'usage',
+  'budget',
+  'tokens',
+  'index',
+  'idx',
+  'prefix',
+  'suffix',
+  'ref',
+  'reference',
+  'provider',
+  'source',
+  'location',
+  'store',
+  'manager',
+  'service',
+  'kind',
+  'algorithm',
+  'alg',
+  'strength',
+  'rules',
+  'validation',
+  'error',
+  'errors',
+  'message',
+  'text',
+  'description',
+  'title',
+  'color',
+  'icon',
+  'button',
+  'input',
+  'class',
+  'style',
+  'env',
+  'var',
+  'variable',
+  'param',
+  'arg',
+  'flag',
+  'option',
+  'helper',
+  'handler',
+  'callback',
+  'fn',
+  'func',
+  'bindings',
+  'binding',
+  'shortcut',
+  'code',
+  'codes',
+  'map',
+  'set',
+  'list',
+  'cache',
+  'column',
+  'col',
+  'table',
+  'query',
+  'sql',
+  'hint',
+  'storage',
+  'salt',
+  'iv',
+  'nonce',
+  'kid',
+  'slot',
+  'event',
+  'events',
+  'status',
+  'state',
+  'scope',
+  'scopes',
+  'audience',
+  'issuer',
+  'endpoint',
+  'host',
+  'port',
+  'user',
+  'username',
+  'login',
+  'email',
+  'owner',
+  'public',
+  'pub',
+  'cert',
+  'certificate',
+  'display',
+  'visible',
+  'show',
+  'toggle',
+  'strategy',
+  'check',
+  'verify',
+  'valid',
+  'validator',
+  'test',
+  'tests',
+  'example',
+  'sample',
+  'mock',
+  'fake',
+  'dummy',
+  'spec',
+]);
+const NEGATIVE_ANY = new Set([
+  'public',
+  'pub',
+  'keyboard',
+  'keybinding',
+  'keybindings',
+  'keymap',
+  'hotkey',
+  'keystroke',
+  'keypress',
+  'keydown',
+  'keyup',
+  'tokenizer',
+  'tokenize',
+  'tokenized',
+  'max',
+  'author',
+  'authors',
+  'authority',
+  'oauth2',
+  'passport',
+  'passage',
+  'passenger',
+  'bypass',
+  'compass',
+  'password_hash',
+  'forgot',
+  'hash',
+  'hashed',
+  'sha256',
+  'sha1',
+  'md5',
+  'digest',
+  'commit',
+  'etag',
+  'integrity',
+  'monkey',
+  'turkey',
+  'donkey',
+  'hockey',
+  'jockey',
+  'whiskey',
+  'lookup',
+  'primary',
+  'foreign',
+  'partition',
+  'sort',
+  'cache',
+  'idempotency',
+  'dedup',
+  'csrf',
+  'xsrf',
+  'pagination',
+  'cursor',
+  'next',
+  'continuation',
+  'sync',
+  'page',
+  'request',
+  'trace',
+  'correlation',
+  'i18n',
+  'translation',
+  'locale',
+  'react',
+  'vue',
+  'props',
+]);
+
+function splitWords(ident: string): string[] {
+  const spaced = ident
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase();
+  return spaced.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+}
+
+function classifyName(ident: string): NameClass | null {
+  const words = splitWords(ident);
+  if (words.length === 0) return null;
+  for (const w of words) if (NEGATIVE_ANY.has(w)) return null;
+  const last = words[words.length - 1] as string;
+  if (NEGATIVE_LAST.has(last)) return null;
+  let cls: NameClass | null = null;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    if (PASSWORD_WORDS.has(w) || w.endsWith('password') || w.endsWith('passwd')) return 'password';
+    if (
+      SECRET_WORDS.has(w) ||
+      w.endsWith('secret') ||
+      w.endsWith('token') ||
+      w.endsWith('apikey')
+    ) {
+      cls = 'secret';
+    } else if (w === 'key' || w === 'auth' || w === 'authorization') {
+      const prev = i > 0 ? (words[i - 1] as string) : '';
+      if (cls === null) cls = KEY_QUALIFIERS.has(prev) ? 'secret' : 'weak';
+    }
+  }
+  return cls;
+}
+
+const IDENT = (c: number): boolean =>
+  (c >= 48 && c <= 57) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 97 && c <= 122) ||
+  c === 95 ||
+  c === 45 ||
+  c === 46 ||
+  c === 36;
+
+const KEYBINDING =
+  /^(?:ctrl|control|cmd|command|alt|option|opt|shift|meta|super|win|mod)(?:\s{0,1}[+-]\s{0,1}[a-z0-9]{1,12}){1,4}$/i;
+const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/;
+const HEX = /^[a-fA-F0-9]+$/;
+const DIGEST_PREFIX = /^(?:sha(?:1|224|256|384|512)?|md5|blake2b?|xxh\d*)[:-]/i;
+const PATHLIKE =
+  /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\|\\\\)|^[\w.-]{1,80}\/[\w./-]{1,200}\.[a-z0-9]{1,6}$|^[\w.-]{1,120}\.(?:pem|key|crt|cer|p12|pfx|json|ya?ml|txt|env|ini|conf|cfg|toml|properties|js|ts|py|rb|go|sh)$/;
+const URLLIKE = /^[a-z][a-z0-9+.-]{1,30}:\/\//i;
+const VERSION = /^v?\d{1,4}(?:\.\d{1,6}){1,3}(?:[-+][\w.]{1,30})?$/;
+const EXPRESSION = /^[A-Za-z_$][\w$]{0,80}(?:(?:\.|\?\.)[A-Za-z_$][\w$]{0,80}){0,8}(?:\(|\[|$)/;
+const SENTENCE = /\s\S{1,40}\s/;
+
+/** Score in [0,1]: entropy, character-class mix, length, word-shape penalty. */
+export function secretScore(v: string): number {
+  let lower = 0;
+  let upper = 0;
+  let digit = 0;
+  let sym = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower = 1;
+    else if (c >= 65 && c <= 90) upper = 1;
+    else if (c >= 48 && c <= 57) digit = 1;
+    else sym = 1;
+  }
+  const classes = lower + upper + digit + sym;
+  const h = shannon(v);
+  const base =
+    0.35 * Math.min(1, h / 4.2) + 0.3 * ((classes - 1) / 3) + 0.35 * Math.min(1, v.length / 24);
+  return base * (1 - 0.7 * wordiness(v));
+}
+
+/** Fraction of the value covered by pronounceable letter runs of 4+ letters (word shape). */
+export function wordiness(v: string): number {
+  let covered = 0;
+  const re = /[A-Za-z][a-z]{3,}/g;
+  for (let m = re.exec(v); m !== null; m = re.exec(v)) {
+    const w = m[0].toLowerCase();
+    let vowels = 0;
+    let run = 0;
+    let maxRun = 0;
+    for (let i = 0; i < w.length; i++) {
+      if ('aeiouy'.includes(w.charAt(i))) {
+        vowels++;
+        run = 0;
+      } else {
+        run++;
+        if (run > maxRun) maxRun = run;
+      }
+    }
+    const ratio = vowels / w.length;
+    if (ratio >= 0.2 && ratio <= 0.65 && maxRun <= 3) covered += w.length;
+  }
+  return v.length === 0 ? 0 : covered / v.length;
+}
+
+const THRESHOLD: Readonly<Record<NameClass, number>> = { password: 0, secret: 0.52, weak: 0.68 };
+
+/**
+ * Examines the assignment around a keyword hit at `hit` and adds at most one
+ * candidate. `seen` holds identifier starts already handled.
+ */
+export function genericAt(
+  text: string,
+  hit: number,
+  seen: Set<number>,
+  order: number,
+  sink: CandidateSink,
+): void {
+  const n = text.length;
+  let a = hit;
+  while (a > 0 && IDENT(text.charCodeAt(a - 1)) && hit - a < 80) a--;
+  if (seen.has(a)) return;
+  seen.add(a);
+  let b = hit;
+  while (b < n && IDENT(text.charCodeAt(b)) && b - a < 120) b++;
+  const ident = text.slice(a, b);
+  const cls = classifyName(ident);
+  const explainOnly = sink.explain;
+  if (cls === null) {
+    if (explainOnly)
+      reject(sink, a, b, 'name-not-secret', 'the name does not denote a secret value', order);
+    return;
+  }
+  // Optional closing quote / bracket of the key, then the assignment operator.
+  let i = b;
+  const open = a > 0 ? text.charCodeAt(a - 1) : 0;
+  let xmlTag = false;
+  if ((open === 34 || open === 39 || open === 96) && text.charCodeAt(i) === open) i++;
+  else if (open === 60 && text.charCodeAt(i) === 62) {
+    xmlTag = true;
+    i++;
+  } else if (text.charCodeAt(i) === 93 || text.charCodeAt(i) === 39 || text.charCodeAt(i) === 34) {
+    // `env['API_TOKEN']` style: allow `']` / `"]`
+    if (text.charCodeAt(i + 1) === 93) i += 2;
+  }
+  let sp = 0;
+  while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) && sp < 8) {
+    i++;
+    sp++;
+  }
+  if (!xmlTag) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    if (c0 === 61 && c1 === 62)
+      i += 2; // =>
+    else if (c0 === 58 && c1 === 61)
+      i += 2; // :=
+    else if (c0 === 61 && c1 !== 61)
+      i += 1; // =
+    else if (c0 === 58 && c1 !== 58)
+      i += 1; // :
+    else if (c0 === 63 && c1 === 61)
+      i += 2; // ?=
+    else if (sp > 0 && ident.startsWith('--')) {
+      // CLI flag `--password value`
+    } else {
+      if (explainOnly)
+        reject(sink, a, b, 'not-an-assignment', 'no assignment follows the name', order);
+      return;
+    }
+    sp = 0;
+    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) && sp < 8) {
+      i++;
+      sp++;
+    }
+  }
+  // The value: quoted, or bare up to a delimiter.
+  let vs = i;
+  let ve: number;
+  const q = text.charCodeAt(i);
+  let quoted = false;
+  if (q === 34 || q === 39 || q === 96) {
+    quoted = true;
+    vs = i + 1;
+    ve = vs;
+    while (ve < n && ve - vs <= 300) {
+      const c = text.charCodeAt(ve);
+      if (c === q) break;
+      if (c === 10 || c === 13) break;
+      if (c === 92) ve++;
+      ve++;
+    }
+    if (ve >= n || text.charCodeAt(ve) !== q) {
+      if (explainOnly) reject(sink, a, b, 'not-an-assignment', 'unterminated quoted value', order);
+      return;
+    }
+  } else {
+    ve = vs;
+    const stop = xmlTag ? 60 : -1;
+    while (ve < n && ve - vs <= 300) {
+      const c = text.charCodeAt(ve);
+      if (c === stop) break;
+      if (
+        c <= 32 ||
+        c === 38 ||
+        c === 44 ||
+        c === 59 ||
+        c === 41 ||
+        c === 125 ||
+        c === 93 ||
+        c === 34 ||
+        c === 39 ||
+        c === 96
+      )
+        break;
+      ve++;
+    }
+    if (xmlTag && text.charCodeAt(ve) !== 60) {
+      if (explainOnly) reject(sink, a, b, 'not-an-assignment', 'unterminated element', order);
+      return;
+    }
+  }
+  const value = text.slice(vs, ve);
+  const ruleId = cls === 'password' ? 'generic-password' : 'generic-secret';
+  const why = rejectValue(value, cls, quoted, ident);
+  if (why !== null) {
+    if (explainOnly && value.length > 0) {
+      sink.add({
+        ruleId,
+        kind: 'secret',
+        start: vs,
+        end: ve,
+        confidence: 'low',
+        outcome: why[0],
+        reason: why[1],
+        order,
+      });
+    }
+    return;
+  }
+  const score = secretScore(value);
+  if (score < THRESHOLD[cls]) {
+    if (explainOnly) {
+      sink.add({
+        ruleId,
+        kind: 'secret',
+        start: vs,
+        end: ve,
+        confidence: 'low',
+        outcome: 'below-threshold',
+        reason: `score ${score.toFixed(2)} below ${THRESHOLD[cls]} for a ${cls} name`,
+        score,
+        order,
+      });
+    }
+    return;
+  }
+  const confidence: FindingConfidence = score >= 0.75 ? 'medium' : 'low';
+  sink.add({
+    ruleId,
+    kind: 'secret',
+    start: vs,
+    end: ve,
+    confidence,
+    outcome: 'flagged',
+    reason: `assignment to a ${cls} name, score ${score.toFixed(2)}`,
+    score,
+    order,
+  });
+}
+
+function reject(
+  sink: CandidateSink,
+  a: number,
+  b: number,
+  outcome: Candidate['outcome'],
+  reason: string,
+  order: number,
+): void {
+  sink.add({
+    ruleId: 'generic-secret',
+    kind: 'secret',
+    start: a,
+    end: b,
+    confidence: 'low',
+    outcome,
+    reason,
+    order,
+  });
+}
+
+function rejectValue(
+  v: string,
+  cls: NameClass,
+  quoted: boolean,
+  ident: string,
+): [Candidate['outcome'], string] | null {
+  const min = cls === 'password' ? 6 : cls === 'secret' ? 8 : 12;
+  if (v.length < min) return ['below-threshold', `value shorter than ${min}`];
+  if (isPlaceholder(v)) return ['placeholder', 'placeholder, template or environment reference'];
+  if (KEYBINDING.test(v)) return ['placeholder', 'a key binding'];
+  if (URLLIKE.test(v)) return ['placeholder', 'a URL without credentials'];
+  if (PATHLIKE.test(v)) return ['placeholder', 'a file path'];
+  if (DIGEST_PREFIX.test(v)) return ['placeholder', 'a labelled digest'];
+  if (VERSION.test(v)) return ['placeholder', 'a version number'];
+  if (/^\d+$/.test(v) && (cls !== 'password' || v.length < 8)) return ['placeholder', 'a number'];
+  if (UUID.test(v) && cls !== 'password' && !/secret|api.?key|apikey/i.test(ident)) {
+    return ['placeholder', 'a UUID under a non-secret name'];
+  }
+  if (HEX.test(v) && cls === 'weak')
+    return ['placeholder', 'a hex digest under a generic key name'];
+  if (
+    HEX.test(v) &&
+    (v.length === 40 || v.length === 64) &&
+    /token$/i.test(ident) &&
+    !/api|access|auth|secret|bearer|refresh|pat/i.test(ident)
+  ) {
+    return ['placeholder', 'a hex digest / commit id'];
+  }
+  if (quoted && SENTENCE.test(v)) return ['placeholder', 'prose, not a secret'];
+  if (
+    !quoted &&
+    EXPRESSION.test(v) &&
+    !/\d/.test(v) &&
+    !/^[A-Z0-9_]+$/.test(ident.replace(/^[-.$]+/, ''))
+  ) {
+    return ['placeholder', 'a variable or expression'];
+  }
+  if (quoted && /^[a-z]+(?:[_-][a-z]+)*$/.test(v) && v.length <= 24)
+    return ['placeholder', 'an identifier-like word'];
+  if (!quoted && /^[a-z]+(?:[_-][a-z]+)*$/.test(v) && v.length <= 24)
+    return ['placeholder', 'an identifier-like word'];
+  if (/^(?:[A-Z][a-z]+){2,}$/.test(v) && v.length <= 30)
+    return ['placeholder', 'a CamelCase identifier'];
+  if (/^[A-Z][A-Z0-9_]{2,60}$/.test(v) && /_/.test(v) && !/\d/.test(v))
+    return ['placeholder', 'a constant name'];
+  return null;
+}

@@ -1,0 +1,651 @@
+import { createHash } from 'node:crypto';
+import { KeywordAutomaton } from './engine/aho-corasick.ts';
+import type { Candidate, CandidateSink, Outcome } from './engine/candidate.ts';
+import { isPlaceholder } from './engine/candidate.ts';
+import { shannon } from './engine/checks.ts';
+import { GENERIC_KEYWORDS, genericAt } from './engine/generic.ts';
+import { analyzeRegex } from './engine/regex-safety.ts';
+import { RedactionError } from './errors.ts';
+import type { Finding, FindingConfidence, FindingKind } from './finding.ts';
+import { scanPii } from './pii.ts';
+import { builtinRules } from './rules/index.ts';
+import type { RuleDefinition } from './rules/types.ts';
+
+/** A detector family that can be switched on or off. */
+export type Detector = 'secret' | 'pii';
+
+/** Values the scanner must never report. */
+export interface ScanAllowList {
+  /** Exact values (compared to the matched span). */
+  readonly values?: readonly string[];
+  /** Fingerprints as produced by {@link fingerprintSecret} / `Finding.fingerprint`. */
+  readonly fingerprints?: readonly string[];
+  /** Honour `palisade:allow` comments on the same line (default `true`). */
+  readonly inlineComments?: boolean;
+}
+
+/**
+ * A user-supplied rule (the policy's `CustomRule` is assignable to it). Its
+ * regex must pass the backtracking analyser.
+ */
+export interface ScanRule {
+  /** Stable id, `[a-z0-9][a-z0-9-]{1,62}`. */
+  readonly id: string;
+  /** Regex source or RegExp. A named group `s`, when present, is the secret span. */
+  readonly pattern: string | RegExp;
+  /** Flags among `i`, `m`, `s`, `u` (a RegExp's own flags are used when omitted). */
+  readonly flags?: string | undefined;
+  /** Literal keywords; the regex runs only near them. Without keywords it scans the whole text. */
+  readonly keywords?: readonly string[] | undefined;
+  readonly kind?: FindingKind | undefined;
+  readonly confidence?: FindingConfidence | undefined;
+}
+
+/** Options of {@link createScanner} and {@link scan}. */
+export interface ScanOptions {
+  /** Detector families to run (default both `secret` and `pii`). */
+  readonly detectors?: readonly Detector[];
+  readonly allow?: ScanAllowList;
+  readonly rules?: readonly ScanRule[];
+  /** Rule ids to switch off. */
+  readonly disabledRules?: readonly string[];
+  /** Run the generic `name = value` stage (default `true`). */
+  readonly generic?: boolean;
+  /** Drop findings below this confidence (default `low`: keep all). */
+  readonly minConfidence?: FindingConfidence;
+}
+
+/** Why a span was, or was not, reported. */
+export interface Explanation {
+  /** The rule that looked at the span; `null` when nothing did. */
+  readonly ruleId: string | null;
+  readonly start: number;
+  readonly end: number;
+  readonly outcome: Outcome | 'no-candidate';
+  /** A human reason; never contains the matched value. */
+  readonly reason: string;
+  readonly confidence?: FindingConfidence;
+  readonly score?: number;
+}
+
+/** A compiled scanner: build once with {@link createScanner}, then scan many texts. */
+export interface Scanner {
+  /** Findings sorted by start, non-overlapping. */
+  scan(text: string): readonly Finding[];
+  /** Every verdict about spans intersecting `[start, end)` (whole text by default). */
+  explain(text: string, start?: number, end?: number): readonly Explanation[];
+  /** Ids of every rule this scanner runs. */
+  readonly ruleIds: readonly string[];
+}
+
+const RANK: Readonly<Record<FindingConfidence, number>> = { low: 1, medium: 2, high: 3 };
+const ID_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
+const MAX_CUSTOM_WINDOW = 512;
+
+interface Compiled {
+  readonly def: RuleDefinition;
+  readonly search: RegExp;
+  readonly sticky: RegExp;
+  readonly order: number;
+  readonly wholeText: boolean;
+}
+
+/**
+ * A non-reversible fingerprint of a secret value, stable across runs, for
+ * allow-lists: `fp1:` + the first 32 hex chars of SHA-256 over the value.
+ *
+ * Exported from `@palisade/redaction`.
+ *
+ * @param value - the secret value
+ * @returns the fingerprint (never the value)
+ * @throws TypeError when `value` is not a string
+ * @example Allow-list one known test credential by fingerprint.
+ * ```ts
+ * const fp = fingerprintSecret('sk_test_...');
+ * const scanner = createScanner({ allow: { fingerprints: [fp] } });
+ * ```
+ */
+export function fingerprintSecret(value: string): string {
+  if (typeof value !== 'string') throw new TypeError('value must be a string');
+  return `fp1:${createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * Compiles a scanner once (keyword automaton, regexes, allow-list) for
+ * repeated use. Secret rules run only in windows around their keyword hits
+ * found in one Aho-Corasick pass; PII runs as one hand-written pass.
+ *
+ * Exported from `@palisade/redaction`.
+ *
+ * @param options - detectors, allow-list, custom rules, generic stage, minimum confidence
+ * @returns a {@link Scanner}
+ * @throws RedactionError `ERR_REDACTION_INVALID_RULE` when a custom rule has a bad id, an
+ *   invalid regex, or a regex the backtracking analyser rejects
+ * @throws TypeError when options have the wrong type
+ * @example Scan a log line for secrets only.
+ * ```ts
+ * const scanner = createScanner({ detectors: ['secret'] });
+ * const findings = scanner.scan('token=ghp_...');
+ * ```
+ */
+export function createScanner(options: ScanOptions = {}): Scanner {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  const detectors = new Set<Detector>(options.detectors ?? ['secret', 'pii']);
+  for (const d of detectors) {
+    if (d !== 'secret' && d !== 'pii') throw new TypeError('detectors must be "secret" or "pii"');
+  }
+  const secrets = detectors.has('secret');
+  const pii = detectors.has('pii');
+  const genericOn = secrets && options.generic !== false;
+  const disabledGeneric = new Set(options.disabledRules ?? []);
+  const minRank = RANK[options.minConfidence ?? 'low'];
+  if (minRank === undefined) throw new TypeError('minConfidence must be low, medium or high');
+
+  const disabled = new Set(options.disabledRules ?? []);
+  const defs: RuleDefinition[] = secrets ? builtinRules.filter((r) => !disabled.has(r.id)) : [];
+  const customFlags = new Map<string, string>();
+  for (const cr of options.rules ?? []) {
+    const d = customToDefinition(cr);
+    if (disabled.has(d.id)) continue;
+    if (defs.some((x) => x.id === d.id)) {
+      throw new RedactionError(
+        'ERR_REDACTION_INVALID_RULE',
+        `custom rule ${d.id}: id already in use`,
+      );
+    }
+    defs.push(d);
+    customFlags.set(d.id, customRuleFlags(cr));
+  }
+  const compiled: Compiled[] = defs.map((def, order) => {
+    const flags = customFlags.get(def.id) ?? (def.caseInsensitive ? 'i' : '');
+    return {
+      def,
+      search: new RegExp(def.pattern, `g${flags}`),
+      sticky: new RegExp(def.pattern, `yd${flags}`),
+      order,
+      wholeText: def.keywords.length === 0,
+    };
+  });
+
+  // Keyword table: keyword -> rules; the generic stage listens on its own keywords.
+  const kwIndex = new Map<string, number>();
+  const kwRules: number[][] = [];
+  const kwGeneric: boolean[] = [];
+  const addKw = (k: string): number => {
+    let idx = kwIndex.get(k);
+    if (idx === undefined) {
+      idx = kwRules.length;
+      kwIndex.set(k, idx);
+      kwRules.push([]);
+      kwGeneric.push(false);
+    }
+    return idx;
+  };
+  compiled.forEach((c, r) => {
+    for (const k of c.def.keywords) (kwRules[addKw(k.toLowerCase())] as number[]).push(r);
+  });
+  if (genericOn) for (const k of GENERIC_KEYWORDS) kwGeneric[addKw(k)] = true;
+  const automaton = new KeywordAutomaton([...kwIndex.keys()]);
+  const kwLens = [...kwIndex.keys()].map((k) => k.length);
+
+  const allowValues = new Set(options.allow?.values ?? []);
+  const allowFps = new Set(options.allow?.fingerprints ?? []);
+  const inline = options.allow?.inlineComments !== false;
+  const genericOrder = compiled.length;
+  const piiOrder = compiled.length + 1;
+
+  const run = (text: string, sink: CandidateSink): void => {
+    if (typeof text !== 'string') throw new TypeError('text must be a string');
+    const hits: (number[] | undefined)[] = new Array(compiled.length);
+    const genericHits: number[] = [];
+    if (kwRules.length > 0) {
+      automaton.forEachHit(text, (k, start) => {
+        const rs = kwRules[k] as number[];
+        for (let j = 0; j < rs.length; j++) {
+          const r = rs[j] as number;
+          const c = compiled[r] as Compiled;
+          const pos = c.def.mode === 'context' ? start + (kwLens[k] as number) : start;
+          const arr = hits[r];
+          if (arr === undefined) hits[r] = [pos];
+          else arr.push(pos);
+        }
+        if (kwGeneric[k] === true) genericHits.push(start);
+      });
+    }
+    for (let r = 0; r < compiled.length; r++) {
+      const c = compiled[r] as Compiled;
+      if (c.wholeText) {
+        searchWindow(c, text, 0, text.length, null, sink);
+        continue;
+      }
+      const h = hits[r];
+      if (h === undefined) continue;
+      runRule(c, text, h, sink);
+    }
+    if (genericOn && genericHits.length > 0) {
+      const seen = new Set<number>();
+      const gsink: CandidateSink =
+        disabledGeneric.has('generic-password') || disabledGeneric.has('generic-secret')
+          ? {
+              explain: sink.explain,
+              add: (c) => (disabledGeneric.has(c.ruleId) ? undefined : sink.add(c)),
+            }
+          : sink;
+      for (const p of genericHits) genericAt(text, p, seen, genericOrder, gsink);
+    }
+    if (pii) {
+      scanPii(
+        text,
+        disabledGeneric.size === 0
+          ? sink
+          : {
+              explain: sink.explain,
+              add: (c) => (disabledGeneric.has(c.ruleId) ? undefined : sink.add(c)),
+            },
+        piiOrder,
+      );
+    }
+  };
+
+  const finish = (text: string, cands: Candidate[], explain: boolean): Candidate[] => {
+    const hasInline = inline && text.includes('palisade:allow');
+    for (const c of cands) {
+      if (c.outcome !== 'flagged') continue;
+      if (RANK[c.confidence] < minRank) {
+        c.outcome = 'below-threshold';
+        c.reason = `confidence ${c.confidence} below the configured minimum`;
+        continue;
+      }
+      const value = text.slice(c.start, c.end);
+      if (allowValues.has(value)) {
+        c.outcome = 'allow-listed';
+        c.reason = 'value is on the allow-list';
+      } else if (allowFps.size > 0 && allowFps.has(fingerprintSecret(value))) {
+        c.outcome = 'allow-listed';
+        c.reason = 'fingerprint is on the allow-list';
+      } else if (hasInline && lineOf(text, c.start).includes('palisade:allow')) {
+        c.outcome = 'allow-listed';
+        c.reason = 'a palisade:allow comment is on the same line';
+      }
+    }
+    // Overlaps: higher confidence, then longer span, then earlier rule wins.
+    const flagged = cands.filter((c) => c.outcome === 'flagged');
+    flagged.sort(
+      (a, b) =>
+        RANK[b.confidence] - RANK[a.confidence] ||
+        (a.kind === b.kind ? 0 : a.kind === 'secret' ? -1 : 1) ||
+        Number(a.order >= genericOrder) - Number(b.order >= genericOrder) ||
+        b.end - b.start - (a.end - a.start) ||
+        a.order - b.order ||
+        a.start - b.start,
+    );
+    const kept: Candidate[] = [];
+    for (const c of flagged) {
+      if (overlapsAny(kept, c)) {
+        c.outcome = 'overlapped';
+        c.reason = 'a higher-ranked finding covers this span';
+      } else kept.push(c);
+    }
+    kept.sort((a, b) => a.start - b.start);
+    return explain ? cands : kept;
+  };
+
+  const scanText = (text: string): readonly Finding[] => {
+    const cands: Candidate[] = [];
+    run(text, { explain: false, add: (c) => cands.push(c) });
+    if (cands.length === 0) return [];
+    return finish(text, cands, false).map((c) =>
+      Object.freeze({
+        ruleId: c.ruleId,
+        kind: c.kind,
+        start: c.start,
+        end: c.end,
+        confidence: c.confidence,
+        fingerprint: fingerprintSecret(text.slice(c.start, c.end)),
+      }),
+    );
+  };
+
+  const explainText = (text: string, start = 0, end = text.length): readonly Explanation[] => {
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start) {
+      throw new RangeError('start/end must be integers with 0 <= start <= end');
+    }
+    const cands: Candidate[] = [];
+    run(text, { explain: true, add: (c) => cands.push(c) });
+    const all = finish(text, cands, true);
+    const out: Explanation[] = [];
+    for (const c of all) {
+      const touches = c.start < end && c.end > start;
+      const point = start === end && c.start <= start && c.end >= start;
+      if (!touches && !point) continue;
+      out.push(
+        Object.freeze({
+          ruleId: c.ruleId,
+          start: c.start,
+          end: c.end,
+          outcome: c.outcome,
+          reason: c.reason,
+          confidence: c.confidence,
+          ...(c.score === undefined ? {} : { score: c.score }),
+        }),
+      );
+    }
+    out.sort((a, b) => a.start - b.start);
+    if (out.length === 0) {
+      out.push(
+        Object.freeze({
+          ruleId: null,
+          start,
+          end,
+          outcome: 'no-candidate' as const,
+          reason: 'no rule keyword, pattern or detector matched this range',
+        }),
+      );
+    }
+    return Object.freeze(out);
+  };
+
+  return Object.freeze({
+    scan: scanText,
+    explain: explainText,
+    ruleIds: Object.freeze([
+      ...compiled.map((c) => c.def.id),
+      ...(genericOn ? ['generic-password', 'generic-secret'] : []),
+      ...(pii
+        ? ['pii-email', 'pii-phone', 'pii-ipv4', 'pii-ipv6', 'pii-card-number', 'pii-iban']
+        : []),
+    ]),
+  });
+}
+
+function lineOf(text: string, at: number): string {
+  const s = text.lastIndexOf('\n', at - 1) + 1;
+  let e = text.indexOf('\n', at);
+  if (e < 0) e = text.length;
+  return text.slice(s, e);
+}
+
+function overlapsAny(kept: readonly Candidate[], c: Candidate): boolean {
+  for (const k of kept) if (k.start < c.end && c.start < k.end) return true;
+  return false;
+}
+
+function runRule(c: Compiled, text: string, hits: number[], sink: CandidateSink): void {
+  const def = c.def;
+  const n = text.length;
+  if (def.mode === 'anchor') {
+    let last = -1;
+    for (const p of hits) {
+      if (p === last) continue;
+      last = p;
+      c.sticky.lastIndex = p;
+      const m = c.sticky.exec(text);
+      if (m !== null) emit(c, text, m, sink);
+    }
+    return;
+  }
+  if (hits.length > 1) hits.sort((a, b) => a - b);
+  let ws = -1;
+  let we = -1;
+  for (const p of hits) {
+    const s = Math.max(0, p - def.before - 1);
+    const e = Math.min(n, p + def.after + 1);
+    if (ws >= 0 && s <= we) {
+      if (e > we) we = e;
+      continue;
+    }
+    if (ws >= 0) searchWindow(c, text, ws, we, def.mode === 'context' ? hits : null, sink);
+    ws = s;
+    we = e;
+  }
+  if (ws >= 0) searchWindow(c, text, ws, we, def.mode === 'context' ? hits : null, sink);
+}
+
+function searchWindow(
+  c: Compiled,
+  text: string,
+  ws: number,
+  we: number,
+  contextHits: readonly number[] | null,
+  sink: CandidateSink,
+): void {
+  const slice = ws === 0 && we === text.length ? text : text.slice(ws, we);
+  const re = c.search;
+  re.lastIndex = 0;
+  for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const abs = ws + m.index;
+    c.sticky.lastIndex = abs;
+    const full = c.sticky.exec(text);
+    if (full === null) continue;
+    if (contextHits !== null && !contextOk(text, abs, contextHits, c.def.after)) continue;
+    emit(c, text, full, sink);
+  }
+}
+
+/** The provider keyword must precede the value, joined by a name tail and an assignment. */
+function contextOk(text: string, at: number, hitEnds: readonly number[], after: number): boolean {
+  for (let j = hitEnds.length - 1; j >= 0; j--) {
+    const h = hitEnds[j] as number;
+    if (h > at) continue;
+    if (at - h > Math.min(after, 80)) return false;
+    if (gapOk(text.slice(h, at))) return true;
+  }
+  return false;
+}
+
+const GAP_RE =
+  /^[\w.[\]-]{0,48}["'`\]]{0,2}\s{0,4}(?:=>|:=|==|[:=])\s{0,4}(?:["'`]|\[["'`]?|[A-Za-z]{1,12}\(["'`]?)?$/;
+const HEADER_GAP_RE = /^[\w-]{0,40}["'`]?\s{0,4}[,:]\s{0,4}["'`]?$/;
+
+function gapOk(gap: string): boolean {
+  return GAP_RE.test(gap) || HEADER_GAP_RE.test(gap);
+}
+
+function emit(c: Compiled, text: string, m: RegExpExecArray, sink: CandidateSink): void {
+  const def = c.def;
+  let start = m.index;
+  let end = start + m[0].length;
+  const g = m.indices?.groups?.['s'];
+  if (g !== undefined) {
+    start = g[0];
+    end = g[1];
+  }
+  const value = text.slice(start, end);
+  let outcome: Outcome = 'flagged';
+  let reason = def.description;
+  if (def.validate !== undefined && !def.validate(value, text, start, end)) {
+    outcome = 'validator-failed';
+    reason = `${def.description}: the format's check failed`;
+  } else if (def.minEntropy !== undefined && shannon(value) < def.minEntropy) {
+    outcome = 'below-threshold';
+    reason = `entropy below ${def.minEntropy} bits/char`;
+  } else if (isPlaceholder(value, def.allowRepeats === true)) {
+    outcome = 'placeholder';
+    reason = 'placeholder or example value';
+  }
+  if (outcome !== 'flagged' && !sink.explain) return;
+  sink.add({
+    ruleId: def.id,
+    kind: def.kind,
+    start,
+    end,
+    confidence: def.confidence,
+    outcome,
+    reason,
+    order: c.order,
+  });
+}
+
+function customRuleFlags(cr: ScanRule): string {
+  const raw = cr.flags ?? (cr.pattern instanceof RegExp ? cr.pattern.flags : '');
+  let out = '';
+  for (const f of ['i', 'm', 's', 'u']) if (raw.includes(f)) out += f;
+  return out;
+}
+
+function customToDefinition(cr: ScanRule): RuleDefinition {
+  if (typeof cr !== 'object' || cr === null || typeof cr.id !== 'string' || !ID_RE.test(cr.id)) {
+    throw new RedactionError(
+      'ERR_REDACTION_INVALID_RULE',
+      'custom rule id must match [a-z0-9][a-z0-9-]{1,62}',
+    );
+  }
+  const source =
+    typeof cr.pattern === 'string'
+      ? cr.pattern
+      : cr.pattern instanceof RegExp
+        ? cr.pattern.source
+        : null;
+  if (source === null)
+    throw new RedactionError(
+      'ERR_REDACTION_INVALID_RULE',
+      `custom rule ${cr.id}: pattern must be a string or RegExp`,
+    );
+  if (cr.flags !== undefined && (typeof cr.flags !== 'string' || !/^[gimsuy]*$/.test(cr.flags))) {
+    throw new RedactionError(
+      'ERR_REDACTION_INVALID_RULE',
+      `custom rule ${cr.id}: flags may only be i, m, s, u`,
+    );
+  }
+  const ci = customRuleFlags(cr).includes('i');
+  try {
+    new RegExp(source, `gd${customRuleFlags(cr)}`);
+  } catch (cause) {
+    throw new RedactionError(
+      'ERR_REDACTION_INVALID_RULE',
+      `custom rule ${cr.id}: invalid regular expression`,
+      { cause: String((cause as Error).name) },
+    );
+  }
+  const issues = analyzeRegex(source);
+  if (issues.length > 0) {
+    throw new RedactionError(
+      'ERR_REDACTION_INVALID_RULE',
+      `custom rule ${cr.id}: regex may backtrack catastrophically (${issues[0] ?? ''})`,
+    );
+  }
+  const keywords = (cr.keywords ?? []).map((k) => {
+    if (typeof k !== 'string' || k.length === 0 || !/^[\x20-\x7e]+$/.test(k)) {
+      throw new RedactionError(
+        'ERR_REDACTION_INVALID_RULE',
+        `custom rule ${cr.id}: keywords must be non-empty printable ASCII`,
+      );
+    }
+    return k.toLowerCase();
+  });
+  return {
+    id: cr.id,
+    family: 'generic',
+    kind: cr.kind ?? 'secret',
+    description: `custom rule ${cr.id}`,
+    keywords,
+    pattern: source,
+    caseInsensitive: ci,
+    mode: 'window',
+    before: MAX_CUSTOM_WINDOW,
+    after: MAX_CUSTOM_WINDOW,
+    confidence: cr.confidence ?? 'medium',
+  };
+}
+
+/** Public description of one built-in rule. */
+export interface RuleInfo {
+  readonly id: string;
+  readonly kind: FindingKind;
+  /** `cloud`, `vcs`, `payment`, `ai`, `chat`, `keys`, `uri`, `packages`, `saas`, `ci`, `palisade`, `generic` or `pii`. */
+  readonly family: string;
+  readonly description: string;
+}
+
+let ruleInfos: readonly RuleInfo[] | undefined;
+
+/**
+ * Lists every built-in rule (keyword rules, the generic stage and the PII
+ * detectors) with its id, kind, family and description.
+ *
+ * Exported from `@palisade/redaction`.
+ *
+ * @returns frozen rule descriptions, in evaluation order
+ * @example Count the secret rules.
+ * ```ts
+ * listRules().filter((r) => r.kind === 'secret').length; // >= 220
+ * ```
+ */
+export function listRules(): readonly RuleInfo[] {
+  ruleInfos ??= Object.freeze(
+    [
+      ...builtinRules.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        family: r.family,
+        description: r.description,
+      })),
+      {
+        id: 'generic-password',
+        kind: 'secret' as const,
+        family: 'generic',
+        description: 'Password assigned to a password-named key (structure-checked)',
+      },
+      {
+        id: 'generic-secret',
+        kind: 'secret' as const,
+        family: 'generic',
+        description: 'High-scoring value assigned to a secret/token/key-named key',
+      },
+      { id: 'pii-email', kind: 'pii' as const, family: 'pii', description: 'E-mail address' },
+      {
+        id: 'pii-phone',
+        kind: 'pii' as const,
+        family: 'pii',
+        description: 'Phone number (E.164 or common national format)',
+      },
+      { id: 'pii-ipv4', kind: 'pii' as const, family: 'pii', description: 'IPv4 address' },
+      { id: 'pii-ipv6', kind: 'pii' as const, family: 'pii', description: 'IPv6 address' },
+      {
+        id: 'pii-card-number',
+        kind: 'pii' as const,
+        family: 'pii',
+        description: 'Payment card number (IIN prefix + Luhn)',
+      },
+      {
+        id: 'pii-iban',
+        kind: 'pii' as const,
+        family: 'pii',
+        description: 'IBAN (country length + mod-97)',
+      },
+    ].map((r) => Object.freeze(r)),
+  );
+  return ruleInfos;
+}
+
+let defaultScanner: Scanner | undefined;
+
+/**
+ * Scans `text` with a cached default scanner (or a fresh one when options
+ * are given; prefer {@link createScanner} for repeated custom scans).
+ *
+ * Exported from `@palisade/redaction`.
+ *
+ * @param text - the text to scan
+ * @param options - see {@link ScanOptions}
+ * @returns findings sorted by start, non-overlapping, spans covering exactly the sensitive bytes
+ * @throws TypeError when `text` is not a string
+ * @throws RedactionError `ERR_REDACTION_INVALID_RULE` for a bad custom rule
+ * @example Find the AWS key id in a config line.
+ * ```ts
+ * const [f] = scan('aws_access_key_id = AKIA...');
+ * f?.ruleId; // 'aws-access-key-id'
+ * ```
+ */
+export function scan(text: string, options?: ScanOptions): readonly Finding[] {
+  if (options === undefined) {
+    defaultScanner ??= createScanner();
+    return defaultScanner.scan(text);
+  }
+  return createScanner(options).scan(text);
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createScanner, fingerprintSecret, listRules, RedactionError, scan } from '../src/index.ts';
+
+const AWS_ID = ['AKIA', 'Q3EGRTYUZXCVBN2M'].join('');
+
+describe('scanner basics', () => {
+  it('finds an AWS access key id with a span covering exactly the key', () => {
+    const text = `aws_access_key_id = ${AWS_ID}\n`;
+    const [f, ...rest] = scan(text);
+    expect(rest).toEqual([]);
+    expect(f?.ruleId).toBe('aws-access-key-id');
+    expect(text.slice(f?.start, f?.end)).toBe(AWS_ID);
+    expect(f?.fingerprint).toBe(fingerprintSecret(AWS_ID));
+    expect(f?.fingerprint).not.toContain(AWS_ID);
+  });
+
+  it('reports only the password of a credential-bearing postgres URI', () => {
+    const text = 'DATABASE_URL=postgres://app:Zq9-vT4x!pL@db.internal:5432/app';
+    const fs = scan(text, { detectors: ['secret'] });
+    expect(fs.map((f) => [f.ruleId, text.slice(f.start, f.end)])).toEqual([
+      ['uri-postgres-password', 'Zq9-vT4x!pL'],
+    ]);
+  });
+
+  it('does not flag a key binding under a key name', () => {
+    expect(scan('{"key": "ctrl+shift+down", "command": "cursorDown"}')).toEqual([]);
+  });
+
+  it('explains that a key binding was rejected as a placeholder', () => {
+    const text = '{"key": "ctrl+shift+down"}';
+    const ex = createScanner().explain(text);
+    expect(ex.some((e) => e.outcome === 'placeholder' && e.reason.includes('key binding'))).toBe(
+      true,
+    );
+  });
+
+  it('honours allow-listed values, fingerprints and inline palisade:allow comments', () => {
+    const text = `a = ${AWS_ID}`;
+    expect(createScanner({ allow: { values: [AWS_ID] } }).scan(text)).toEqual([]);
+    expect(
+      createScanner({ allow: { fingerprints: [fingerprintSecret(AWS_ID)] } }).scan(text),
+    ).toEqual([]);
+    expect(scan(`${text} # palisade:allow`)).toEqual([]);
+    expect(scan(`${text}\n# palisade:allow`)).toHaveLength(1);
+  });
+
+  it('rejects a custom rule whose regex has nested quantifiers with ERR_REDACTION_INVALID_RULE', () => {
+    let caught: unknown;
+    try {
+      createScanner({ rules: [{ id: 'acme-key', pattern: '(a+)+b' }] });
+    } catch (e) {
+      caught = e;
+    }
+    expect(RedactionError.isInstance(caught)).toBe(true);
+    expect((caught as RedactionError).code).toBe('ERR_REDACTION_INVALID_RULE');
+  });
+
+  it('runs a safe custom rule near its keyword and reports its named group', () => {
+    const s = createScanner({
+      rules: [{ id: 'acme-key', pattern: 'acme_(?<s>[a-z0-9]{24})', keywords: ['acme_'] }],
+    });
+    const text = 'key: acme_q8d3kz0m1x7p2v9w4r6t5y0c';
+    const [f] = s.scan(text);
+    expect(f?.ruleId).toBe('acme-key');
+    expect(text.slice(f?.start, f?.end)).toBe('q8d3kz0m1x7p2v9w4r6t5y0c');
+  });
+
+  it('throws TypeError for a non-string text', () => {
+    expect(() => scan(42 as unknown as string)).toThrow(TypeError);
+  });
+
+  it('ships at least 220 distinct secret rule ids', () => {
+    const ids = new Set(
+      listRules()
+        .filter((r) => r.kind === 'secret')
+        .map((r) => r.id),
+    );
+    expect(ids.size).toBeGreaterThanOrEqual(220);
+  });
+});
