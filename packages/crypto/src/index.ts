@@ -1,3 +1,14 @@
+export {
+  ageRecipientFromIdentity,
+  type BackupDecryptOptions,
+  type BackupEncryptOptions,
+  createBackupDecryptStream,
+  createBackupEncryptStream,
+  decryptBackup,
+  encryptBackup,
+  generateAgeIdentity,
+  parseAgeIdentityFile,
+} from './backup.ts';
 export { CryptoError, type CryptoErrorCode, type CryptoErrorOptions } from './errors.ts';
 export { hkdfSha256, hmacSha256, sha256 } from './hash.ts';
 export { randomBytes } from './random.ts';

@@ -3,8 +3,10 @@ import {
   crc32Ascii,
   equalBytes,
   fromHexStrict,
+  hexToBuffer,
   randomBytesInternal,
   sha256Parts,
+  sha256Utf8,
   toHex,
   wipe,
 } from './internal/extras-primitives.ts';
@@ -29,6 +31,7 @@ export const TOKEN_PATTERN: RegExp = /^pal[a-z0-9]{0,12}_[0-9A-Za-z]{49}$/;
 
 const PREFIX_RE = /^pal[a-z0-9]{0,12}$/;
 const BASE62_RE = /^[0-9A-Za-z]*$/;
+const HASH_HEX_RE = /^[0-9a-fA-F]{64}$/;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY_LEN = 43;
 const CHECK_LEN = 6;
@@ -144,28 +147,45 @@ export function createToken(options: CreateTokenOptions = {}): IssuedToken {
  */
 export function parseToken(token: string): ParsedToken {
   if (typeof token !== 'string') throw new TypeError('token must be a string');
+  const problem = checkToken(token);
+  if (problem !== undefined) {
+    throw new CryptoError(
+      problem === 'checksum' ? 'ERR_CRYPTO_TOKEN_CHECKSUM' : 'ERR_CRYPTO_TOKEN_MALFORMED',
+      PROBLEMS[problem],
+    );
+  }
   const sep = token.indexOf('_');
-  if (sep < 0) throw new CryptoError('ERR_CRYPTO_TOKEN_MALFORMED', 'token has no prefix separator');
-  const prefix = token.slice(0, sep);
-  if (!PREFIX_RE.test(prefix)) {
-    throw new CryptoError('ERR_CRYPTO_TOKEN_MALFORMED', 'token prefix is not a Palisade prefix');
+  return {
+    prefix: token.slice(0, sep),
+    body: token.slice(sep + 1, sep + 1 + BODY_LEN),
+    check: token.slice(sep + 1 + BODY_LEN),
+  };
+}
+
+const PROBLEMS = {
+  separator: 'token has no prefix separator',
+  prefix: 'token prefix is not a Palisade prefix',
+  length: 'token has the wrong length',
+  alphabet: 'token contains a non-base62 character',
+  range: 'token body exceeds 256 bits',
+  checksum: 'token checksum does not match',
+} as const;
+
+/** Offline checks without allocating errors; undefined when well formed. */
+function checkToken(token: string): keyof typeof PROBLEMS | undefined {
+  const sep = token.indexOf('_');
+  if (sep < 0) return 'separator';
+  if (sep < 3 || sep > 15 || !PREFIX_RE.test(token.slice(0, sep))) return 'prefix';
+  if (token.length - sep - 1 !== BODY_LEN + CHECK_LEN) return 'length';
+  if (!BASE62_RE.test(token.slice(sep + 1))) return 'alphabet';
+  const headEnd = sep + 1 + BODY_LEN;
+  if (token.slice(sep + 1, headEnd) > MAX_BODY) return 'range';
+  let crc = crc32Ascii(token.slice(0, headEnd));
+  for (let i = token.length - 1; i >= headEnd; i--) {
+    if (token[i] !== ALPHABET[crc % 62]) return 'checksum';
+    crc = Math.floor(crc / 62);
   }
-  const rest = token.slice(sep + 1);
-  if (rest.length !== BODY_LEN + CHECK_LEN) {
-    throw new CryptoError('ERR_CRYPTO_TOKEN_MALFORMED', 'token has the wrong length');
-  }
-  if (!BASE62_RE.test(rest)) {
-    throw new CryptoError('ERR_CRYPTO_TOKEN_MALFORMED', 'token contains a non-base62 character');
-  }
-  const body = rest.slice(0, BODY_LEN);
-  const check = rest.slice(BODY_LEN);
-  if (body > MAX_BODY) {
-    throw new CryptoError('ERR_CRYPTO_TOKEN_MALFORMED', 'token body exceeds 256 bits');
-  }
-  if (encodeBase62Small(crc32Ascii(`${prefix}_${body}`), CHECK_LEN) !== check) {
-    throw new CryptoError('ERR_CRYPTO_TOKEN_CHECKSUM', 'token checksum does not match');
-  }
-  return { prefix, body, check };
+  return crc === 0 ? undefined : 'checksum';
 }
 
 /**
@@ -182,17 +202,11 @@ export function parseToken(token: string): ParsedToken {
  * ```
  */
 export function isWellFormedToken(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    parseToken(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return typeof value === 'string' && checkToken(value) === undefined;
 }
 
 function storageHashBytes(token: string): Uint8Array {
-  return sha256Parts(HASH_LABEL, token);
+  return sha256Utf8(HASH_LABEL + token);
 }
 
 function lookupIdFromHash(hash: Uint8Array): string {
@@ -265,10 +279,9 @@ export function tokenLookupIdFromHash(storedHash: string): string {
  */
 export function verifyToken(token: string, storedHash: string): boolean {
   if (typeof token !== 'string') throw new TypeError('token must be a string');
-  const expected = typeof storedHash === 'string' ? fromHexStrict(storedHash) : undefined;
-  if (expected === undefined || expected.length !== 32) {
+  if (typeof storedHash !== 'string' || !HASH_HEX_RE.test(storedHash)) {
     throw new TypeError('storedHash must be 64 hex characters');
   }
-  if (!isWellFormedToken(token)) return false;
-  return equalBytes(storageHashBytes(token), expected);
+  if (checkToken(token) !== undefined) return false;
+  return equalBytes(storageHashBytes(token), hexToBuffer(storedHash));
 }

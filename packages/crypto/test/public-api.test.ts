@@ -55,6 +55,14 @@ const expectedRuntimeExports = [
   'verifyRazorpayWebhook',
   'verifyStandardWebhook',
   'verifyStripeWebhook',
+  // crypto-extras: backups
+  'ageRecipientFromIdentity',
+  'createBackupDecryptStream',
+  'createBackupEncryptStream',
+  'decryptBackup',
+  'encryptBackup',
+  'generateAgeIdentity',
+  'parseAgeIdentityFile',
 ];
 
 describe('@palisade/crypto public API', () => {

@@ -5,6 +5,7 @@ import {
   createHmac,
   randomBytes as nodeRandomBytes,
   timingSafeEqual as nodeTimingSafeEqual,
+  hash as oneShotHash,
 } from 'node:crypto';
 
 /** SHA-256 of the concatenation of `parts`. */
@@ -109,4 +110,14 @@ export function crc32Ascii(s: string): number {
 /** Coerces a string or bytes to bytes (strings as UTF-8). */
 export function utf8Bytes(v: string | Uint8Array): Uint8Array {
   return typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'utf8')) : v;
+}
+
+/** One-shot SHA-256 of a UTF-8 string (the fast path for token hashing). */
+export function sha256Utf8(s: string): Uint8Array {
+  return oneShotHash('sha256', s, 'buffer');
+}
+
+/** Hex (already validated) to bytes, without a copy. */
+export function hexToBuffer(hex: string): Uint8Array {
+  return Buffer.from(hex, 'hex');
 }
