@@ -26,7 +26,9 @@ export type ContainmentErrorCode =
   // Egress guard: a URL, host or resolved address is not allowed.
   | 'ERR_CONTAINMENT_EGRESS_DENIED'
   // Egress guard: a URL (or redirect location) that the WHATWG parser rejects.
-  | 'ERR_CONTAINMENT_INVALID_URL';
+  | 'ERR_CONTAINMENT_INVALID_URL'
+  // Path guard: the platform's path semantics are not supported (Windows).
+  | 'ERR_CONTAINMENT_UNSUPPORTED_PLATFORM';
 
 /** Options for {@link ContainmentError}. */
 export interface ContainmentErrorOptions {

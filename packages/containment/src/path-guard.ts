@@ -198,7 +198,7 @@ function resolvePhysical(
  * @param options - The roots, denied globs and symlink policy; see {@link PathGuardOptions}.
  * @returns A frozen {@link PathGuard}.
  * @throws {TypeError} When an option has the wrong type.
- * @throws {ContainmentError} `ERR_CONTAINMENT_INVALID_ARGUMENT` when a root is not an absolute path to an existing directory, or a glob is empty.
+ * @throws {ContainmentError} `ERR_CONTAINMENT_INVALID_ARGUMENT` when a root is not an absolute path to an existing directory, or a glob is empty; `ERR_CONTAINMENT_UNSUPPORTED_PLATFORM` on Windows.
  * @example Keep an agent inside its worktree.
  * ```ts
  * const guard = createPathGuard({ roots: ['/work/ws'], deny: ['.git', '**\/.env*'] });
@@ -210,6 +210,14 @@ function resolvePhysical(
 export function createPathGuard(options: PathGuardOptions): PathGuard {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object');
+  }
+  if (process.platform === 'win32') {
+    // Drive letters, UNC and device paths, 8.3 names and reparse points need
+    // their own resolver; refusing is better than deciding with POSIX rules.
+    throw new ContainmentError(
+      'ERR_CONTAINMENT_UNSUPPORTED_PLATFORM',
+      'path guard: Windows is not supported (POSIX path semantics only)',
+    );
   }
   if (!Array.isArray(options.roots) || options.roots.length === 0) {
     throw new TypeError('options.roots must be a non-empty array of absolute paths');

@@ -293,6 +293,19 @@ describe('path guard: API contract', () => {
     }
   });
 
+  it('refuses to decide with POSIX rules on Windows (ERR_CONTAINMENT_UNSUPPORTED_PLATFORM)', () => {
+    const original = Object.getOwnPropertyDescriptor(process, 'platform') as PropertyDescriptor;
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    try {
+      expect(() => createPathGuard({ roots: [ws] })).toThrow(
+        expect.objectContaining({ code: 'ERR_CONTAINMENT_UNSUPPORTED_PLATFORM' }),
+      );
+    } finally {
+      Object.defineProperty(process, 'platform', original);
+    }
+    expect(createPathGuard({ roots: [ws] }).roots).toEqual([ws]);
+  });
+
   it('rejects bad options with ERR_CONTAINMENT_INVALID_ARGUMENT or TypeError', () => {
     const code = (f: () => unknown): unknown => {
       try {
