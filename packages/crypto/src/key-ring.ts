@@ -2,7 +2,7 @@ import { CryptoError } from './errors.ts';
 import { backend } from './internal/backends.ts';
 import { fromBase64, toBase64Url, toHex } from './internal/bytes.ts';
 import { lengthPrefixed } from './internal/encoding.ts';
-import { DISPOSE, INSPECT } from './internal/hidden.ts';
+import { INSPECT } from './internal/hidden.ts';
 import { masterMaterialOf, sealingMaterialOf } from './internal/key-material.ts';
 import { DOMAIN } from './internal/labels.ts';
 import { ALG_XAES_256_GCM, openWith, parseHeader, sealWith } from './internal/sealed-format.ts';
@@ -363,7 +363,7 @@ export class KeyRing {
         'ERR_CRYPTO_KEY_STATE',
         `only a retired key can be destroyed (key ${keyId} is ${e.state})`,
       );
-    (e.root as (MasterKey & Disposable) | undefined)?.[DISPOSE]();
+    (e.root as (MasterKey & Disposable) | undefined)?.[Symbol.dispose]();
     e.root = undefined;
     e.state = 'destroyed';
   }
@@ -406,7 +406,7 @@ export class KeyRing {
   /** Wipes every root key (what JS allows). */
   [Symbol.dispose](): void {
     for (const e of this.#entries.values())
-      (e.root as (MasterKey & Disposable) | undefined)?.[DISPOSE]();
+      (e.root as (MasterKey & Disposable) | undefined)?.[Symbol.dispose]();
   }
 }
 

@@ -1,7 +1,7 @@
 import { CryptoError } from './errors.ts';
 import { backend } from './internal/backends.ts';
 import { assertBytes, copyBytes, fromBase64, fromHex, toBase64, toHex } from './internal/bytes.ts';
-import { DISPOSE, INSPECT } from './internal/hidden.ts';
+import { INSPECT } from './internal/hidden.ts';
 import { hkdfExpand, hkdfExtract } from './internal/hkdf-expand.ts';
 import {
   disposedKeys,
@@ -29,7 +29,7 @@ export const DEFAULT_MASTER_KEY_ENV = 'PALISADE_MASTER_KEY';
  * Exported from `@palisade/crypto` (type only; load one with
  * {@link masterKeyFromEnv}, {@link masterKeyFromFile} or {@link masterKeyFromBytes}).
  */
-export interface MasterKey {
+export interface MasterKey extends Disposable {
   /** Brand: a master key derives and wraps; it never seals directly. */
   readonly purpose: 'master';
   /** Stable public id (16 hex chars) derived from the key by HKDF; reveals nothing about it. */
@@ -68,7 +68,7 @@ class Master implements MasterKey {
    * (what JS allows: copies made by the engine, the GC or node:crypto's
    * OpenSSL contexts are out of reach). Later use throws ERR_CRYPTO_KEY_DESTROYED.
    */
-  [DISPOSE](): void {
+  [Symbol.dispose](): void {
     const m = masterMaterials.get(this);
     if (m === undefined) return;
     m.secret.fill(0);

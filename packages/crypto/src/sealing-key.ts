@@ -2,7 +2,7 @@ import { CryptoError } from './errors.ts';
 import { backend } from './internal/backends.ts';
 import { toHex } from './internal/bytes.ts';
 import { isWellFormedString } from './internal/encoding.ts';
-import { DISPOSE, INSPECT } from './internal/hidden.ts';
+import { INSPECT } from './internal/hidden.ts';
 import { hkdfExpand } from './internal/hkdf-expand.ts';
 import {
   createSealingMaterial,
@@ -23,7 +23,7 @@ import type { MasterKey } from './master-key.ts';
  *
  * Exported from `@palisade/crypto` (type only).
  */
-export interface SealingKey {
+export interface SealingKey extends Disposable {
   /** Brand: this key seals and opens, nothing else. */
   readonly purpose: 'seal';
   /** This key's own stable id (16 hex chars), derived by HKDF; reveals nothing about the key. */
@@ -83,7 +83,7 @@ class Sealing implements WorkspaceKey {
    * the master key's cache, the next {@link deriveWorkspaceKey} call derives
    * a fresh object.
    */
-  [DISPOSE](): void {
+  [Symbol.dispose](): void {
     const m = sealingMaterials.get(this);
     if (m === undefined) return;
     wipeSealingMaterial(m);

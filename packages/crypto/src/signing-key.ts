@@ -1,7 +1,7 @@
 import { CryptoError } from './errors.ts';
 import { backend } from './internal/backends.ts';
 import { assertBytes, concatBytes, copyBytes, toBase64Url, toHex, utf8 } from './internal/bytes.ts';
-import { DISPOSE, destroyedError, INSPECT } from './internal/hidden.ts';
+import { destroyedError, INSPECT } from './internal/hidden.ts';
 
 /**
  * An Ed25519 signing key (RFC 8032). The seed never leaves the object except
@@ -58,7 +58,7 @@ class Ed25519SigningKey implements SigningKey {
   }
 
   /** Wipes the seed held by this object (copies made by the runtime are out of reach). */
-  [DISPOSE](): void {
+  [Symbol.dispose](): void {
     const seed = seeds.get(this);
     if (seed !== undefined) {
       seed.fill(0);

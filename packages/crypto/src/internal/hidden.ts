@@ -5,11 +5,6 @@ import { CryptoError } from '../errors.ts';
 /** Node's util.inspect hook, by its registered name (no node:util import). */
 export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 
-/** Symbol.dispose where the runtime has it, else a registered stand-in. */
-export const DISPOSE: typeof Symbol.dispose =
-  (Symbol as { dispose?: typeof Symbol.dispose }).dispose ??
-  (Symbol.for('Symbol.dispose') as never);
-
 /** Throws the stable error for use after dispose(). */
 export function destroyedError(kind: string): CryptoError {
   return new CryptoError(

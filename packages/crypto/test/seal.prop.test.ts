@@ -1,0 +1,144 @@
+import { test } from '@fast-check/vitest';
+import fc from 'fast-check';
+import { describe, expect } from 'vitest';
+import {
+  CryptoError,
+  deriveWorkspaceKey,
+  generateMasterKey,
+  masterKeyFromBytes,
+  open,
+  type SealContext,
+  seal,
+  sealDeterministic,
+} from '../src/index.ts';
+import { encodeSealContext } from '../src/seal-context.ts';
+import { arbContextString, arbKeyBytes, arbPlaintext, arbSealContext } from './arbitraries.ts';
+
+const master = generateMasterKey();
+const WS = 'ws-prop';
+const key = deriveWorkspaceKey(master, WS);
+const modes = [
+  { name: 'seal', fn: seal },
+  { name: 'sealDeterministic', fn: sealDeterministic },
+] as const;
+
+async function expectGeneric(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    expect(CryptoError.isInstance(e)).toBe(true);
+    expect((e as CryptoError).code).toBe('ERR_CRYPTO_DECRYPTION_FAILED');
+    expect((e as CryptoError).message).toBe('decryption failed');
+    return;
+  }
+  throw new Error('expected open to fail');
+}
+
+describe('sealed format properties', () => {
+  for (const mode of modes) {
+    test.prop([arbKeyBytes(), arbContextString(), arbPlaintext(), arbSealContext().map((c) => c)])(
+      `${mode.name}: open(seal(x)) = x for any size, key, workspace and context`,
+      async (bytes, ws, pt, c) => {
+        const k = deriveWorkspaceKey(masterKeyFromBytes(bytes), ws);
+        const ctx = { ...c, workspace: ws };
+        const sealed = await mode.fn(k, pt, ctx);
+        expect(await open(k, sealed, ctx)).toEqual(pt);
+      },
+    );
+
+    test.prop([arbPlaintext(2000), arbSealContext(WS), fc.nat(), fc.integer({ min: 0, max: 7 })])(
+      `${mode.name}: any flipped bit anywhere fails with the generic error`,
+      async (pt, ctx, pos, bit) => {
+        const sealed = await mode.fn(key, pt, ctx);
+        const bad = sealed.slice();
+        const i = pos % bad.length;
+        bad[i] = (bad[i] as number) ^ (1 << bit);
+        await expectGeneric(open(key, bad, ctx));
+      },
+    );
+
+    test.prop([arbPlaintext(2000), arbSealContext(WS), fc.nat()])(
+      `${mode.name}: any truncation fails with the generic error`,
+      async (pt, ctx, cut) => {
+        const sealed = await mode.fn(key, pt, ctx);
+        await expectGeneric(open(key, sealed.subarray(0, cut % sealed.length), ctx));
+      },
+    );
+
+    test.prop([
+      arbPlaintext(2000),
+      arbSealContext(WS),
+      fc.uint8Array({ minLength: 1, maxLength: 64 }),
+    ])(`${mode.name}: any extension fails with the generic error`, async (pt, ctx, extra) => {
+      const sealed = await mode.fn(key, pt, ctx);
+      await expectGeneric(open(key, new Uint8Array([...sealed, ...extra]), ctx));
+    });
+
+    test.prop([
+      arbPlaintext(500),
+      arbSealContext(WS),
+      fc.constantFrom('tenant', 'purpose', 'record', 'field'),
+      arbContextString(),
+    ])(
+      `${mode.name}: any change of tenant, purpose, record or field fails with the generic error`,
+      async (pt, ctx, field, value) => {
+        const sealed = await mode.fn(key, pt, ctx);
+        const other: Record<string, string | undefined> = { ...ctx };
+        if (other[field] === value) other[field] = `${value}x`;
+        else other[field] = value;
+        await expectGeneric(open(key, sealed, other as unknown as SealContext));
+        if (field === 'record' || field === 'field') {
+          // Dropping (or adding) an optional field is a change too.
+          const dropped: Record<string, string | undefined> = { ...ctx };
+          if (dropped[field] === undefined) dropped[field] = value;
+          else delete dropped[field];
+          await expectGeneric(open(key, sealed, dropped as unknown as SealContext));
+        }
+      },
+    );
+
+    test.prop([arbPlaintext(500), arbSealContext(), arbContextString()])(
+      `${mode.name}: a value sealed for workspace A never opens for workspace B (key or context)`,
+      async (pt, c, other) => {
+        fc.pre(other !== c.workspace);
+        const a = deriveWorkspaceKey(master, c.workspace);
+        const b = deriveWorkspaceKey(master, other);
+        const sealed = await mode.fn(a, pt, c);
+        await expectGeneric(open(b, sealed, { ...c, workspace: other }));
+        await expectGeneric(open(a, sealed, { ...c, workspace: other }));
+        await expectGeneric(open(b, sealed, c));
+      },
+    );
+  }
+
+  test.prop([arbPlaintext(300), arbSealContext(WS)])(
+    'a value never opens under a key derived from another master key',
+    async (pt, ctx) => {
+      const sealed = await seal(key, pt, ctx);
+      await expectGeneric(open(deriveWorkspaceKey(generateMasterKey(), WS), sealed, ctx));
+    },
+  );
+
+  test.prop([arbPlaintext(300), arbSealContext(WS)])(
+    'sealDeterministic is deterministic and seal is randomized',
+    async (pt, ctx) => {
+      expect(await sealDeterministic(key, pt, ctx)).toEqual(await sealDeterministic(key, pt, ctx));
+      expect(await seal(key, pt, ctx)).not.toEqual(await seal(key, pt, ctx));
+    },
+  );
+
+  test.prop([arbSealContext(), arbSealContext()])(
+    'the context encoding is injective: distinct contexts never encode alike',
+    (a, b) => {
+      const same =
+        a.tenant === b.tenant &&
+        a.workspace === b.workspace &&
+        a.purpose === b.purpose &&
+        a.record === b.record &&
+        a.field === b.field;
+      const ea = Buffer.from(encodeSealContext(a)).toString('hex');
+      const eb = Buffer.from(encodeSealContext(b)).toString('hex');
+      expect(ea === eb).toBe(same);
+    },
+  );
+});
