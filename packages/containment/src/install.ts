@@ -72,6 +72,8 @@ interface WorktreeState {
   readonly afterSha256: string;
   /** The exact block install appended. */
   readonly block: string;
+  /** The remotes whose push URL the block sets to `contained::<remote>`. */
+  readonly remotes: readonly string[];
 }
 
 interface SharedConfigState {
@@ -371,6 +373,7 @@ export async function installContainment(
         before,
         afterSha256: sha256(next),
         block,
+        remotes,
       };
     }
     state = {

@@ -99,6 +99,7 @@ async function verifyWorktree(
   layout: WorktreeLayout,
   env: GitEnv | undefined,
   alerts: ContainmentAlert[],
+  recordedRemotes: readonly string[],
 ): Promise<void> {
   const add = (layer: ContainmentLayer, message: string): void => {
     alerts.push({ layer, worktree: layout.worktree, message });
@@ -133,6 +134,18 @@ async function verifyWorktree(
   if (!rv.ok) {
     add('push-urls', 'git remote -v failed');
     return;
+  }
+  const pushUrls = new Map<string, string[]>();
+  for (const line of rv.stdout.split('\n')) {
+    const m = /^(\S+)\t(.*) \(push\)$/.exec(line);
+    if (m?.[1] !== undefined && m[2] !== undefined)
+      pushUrls.set(m[1], [...(pushUrls.get(m[1]) ?? []), m[2]]);
+  }
+  for (const r of recordedRemotes) {
+    const urls = pushUrls.get(r);
+    if (urls !== undefined && !urls.includes(`contained::${r}`)) {
+      add('push-urls', `remote ${r} lost its per-worktree push URL contained::${r}`);
+    }
   }
   for (const line of rv.stdout.split('\n')) {
     const m = /^(\S+)\t(.*) \(push\)$/.exec(line);
@@ -203,7 +216,7 @@ export async function verifyContainment(
         message: `the containment block was removed from ${layout.worktreeConfigFile}`,
       });
     }
-    await verifyWorktree(layout, env, alerts);
+    await verifyWorktree(layout, env, alerts, state?.worktrees[layout.gitDir]?.remotes ?? []);
   }
   if (state === null) {
     if (contained.length > 0)

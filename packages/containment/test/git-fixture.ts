@@ -53,7 +53,7 @@ export function makeFixture(name = 'repo'): Fixture {
   mkdirSync(join(root, 'home'));
   writeFileSync(
     join(root, 'home', '.gitconfig'),
-    '[user]\n\tname = Test\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n',
+    '[user]\n\tname = Test\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n[push]\n\tdefault = current\n',
   );
   const env = baseEnv(root);
   const git = (cwd: string, args: readonly string[], extraEnv: Record<string, string> = {}) =>
