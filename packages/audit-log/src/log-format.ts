@@ -1,0 +1,212 @@
+// The one stored form of the log, shared by every store and by exports:
+// JSON Lines, each line the RFC 8785 canonical JSON of one record.
+//   entry:      {"h":<b64 leaf hash>,"leaf":<b64 leaf bytes>[,"side":<sidecar>]}
+//   checkpoint: {"checkpoint":<signed C2SP checkpoint note>}
+//   prune:      {"prune":<signed prune note>}          (first line only)
+import { canonicalize } from './canonical-json.ts';
+import { AuditLogError } from './errors.ts';
+import {
+  commitPersonalField,
+  type Leaf,
+  PERSONAL_FIELDS,
+  type PersonalField,
+  type PersonalValue,
+  type Sidecar,
+} from './event.ts';
+import { fromBase64Strict, toBase64, utf8DecodeStrict } from './internal/bytes.ts';
+import { bytesEqual, hashLeaf } from './internal/hash.ts';
+
+/** A parsed, self-consistent entry line. */
+export interface EntryRecord {
+  readonly kind: 'entry';
+  readonly leafHash: Uint8Array;
+  readonly leafBytes: Uint8Array;
+  readonly leaf: Leaf;
+  readonly sidecar: Sidecar | null;
+}
+
+/** A checkpoint line (signature not yet checked). */
+export interface CheckpointRecord {
+  readonly kind: 'checkpoint';
+  readonly note: string;
+}
+
+/** A prune line (signature not yet checked). */
+export interface PruneRecordLine {
+  readonly kind: 'prune';
+  readonly note: string;
+}
+
+/** Any parsed log line. */
+export type LogRecord = EntryRecord | CheckpointRecord | PruneRecordLine;
+
+function corrupt(why: string): AuditLogError {
+  return new AuditLogError('ERR_AUDIT_CORRUPT', why);
+}
+
+/** Encodes an entry line. */
+export function encodeEntryLine(
+  leafHash: Uint8Array,
+  leafBytes: Uint8Array,
+  sidecar: Sidecar | null,
+): string {
+  const o: Record<string, unknown> = { h: toBase64(leafHash), leaf: toBase64(leafBytes) };
+  if (sidecar !== null) o['side'] = sidecar;
+  return canonicalize(o);
+}
+
+/** Encodes a checkpoint line. */
+export function encodeCheckpointLine(note: string): string {
+  return canonicalize({ checkpoint: note });
+}
+
+/** Encodes a prune line. */
+export function encodePruneLine(note: string): string {
+  return canonicalize({ prune: note });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const LEAF_KEYS = new Set([
+  'v',
+  'seq',
+  'prev',
+  'recordedAt',
+  'clockBackMs',
+  'org',
+  'actor',
+  'action',
+  'target',
+  'timestamp',
+  'requestId',
+  'subject',
+  'commit',
+]);
+
+function checkLeaf(o: unknown): Leaf {
+  if (!isPlainObject(o)) throw corrupt('leaf is not an object');
+  for (const k of Object.keys(o)) if (!LEAF_KEYS.has(k)) throw corrupt(`unknown leaf field ${k}`);
+  const str = (k: string, optional = false): void => {
+    const v = o[k];
+    if (v === undefined && optional) return;
+    if (typeof v !== 'string') throw corrupt(`leaf field ${k} must be a string`);
+  };
+  const int = (k: string, optional = false): void => {
+    const v = o[k];
+    if (v === undefined && optional) return;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw corrupt(`leaf field ${k} must be a non-negative integer`);
+    }
+  };
+  if (o['v'] !== 1) throw corrupt('unsupported leaf version');
+  int('seq');
+  int('recordedAt');
+  int('clockBackMs', true);
+  for (const k of ['prev', 'org', 'actor', 'action', 'target', 'timestamp', 'subject']) str(k);
+  str('requestId', true);
+  const commit = o['commit'];
+  if (commit !== undefined) {
+    if (!isPlainObject(commit) || Object.keys(commit).length === 0) throw corrupt('bad commit');
+    for (const [k, v] of Object.entries(commit)) {
+      if (!(PERSONAL_FIELDS as readonly string[]).includes(k) || typeof v !== 'string') {
+        throw corrupt('bad commit field');
+      }
+    }
+  }
+  return o as unknown as Leaf;
+}
+
+function checkSidecar(side: unknown, leaf: Leaf): Sidecar | null {
+  const commit = leaf.commit;
+  if (side === undefined) {
+    if (commit !== undefined) throw corrupt('personal values missing beside the leaf');
+    return null;
+  }
+  if (commit === undefined) throw corrupt('personal values for a leaf that commits to none');
+  if (!isPlainObject(side)) throw corrupt('sidecar is not an object');
+  const keys = Object.keys(side);
+  if (keys.length === 1 && keys[0] === 'erasedBy') {
+    const e = side['erasedBy'];
+    if (typeof e !== 'number' || !Number.isSafeInteger(e) || e <= leaf.seq) {
+      throw corrupt('bad erasure reference');
+    }
+    return { erasedBy: e };
+  }
+  if (keys.length !== 1 || keys[0] !== 'f' || !isPlainObject(side['f'])) {
+    throw corrupt('bad sidecar');
+  }
+  const f = side['f'];
+  const fieldsInCommit = Object.keys(commit);
+  if (Object.keys(f).length !== fieldsInCommit.length) throw corrupt('sidecar fields differ');
+  for (const field of fieldsInCommit as PersonalField[]) {
+    const pv = f[field];
+    if (!isPlainObject(pv) || Object.keys(pv).length !== 2 || typeof pv['salt'] !== 'string') {
+      throw corrupt(`bad personal value for ${field}`);
+    }
+    if (!('value' in pv)) throw corrupt(`bad personal value for ${field}`);
+    const salt = fromBase64Strict(pv['salt']);
+    if (salt === undefined || salt.length !== 16) throw corrupt('bad salt');
+    const value = (pv as unknown as PersonalValue).value;
+    if (commitPersonalField(field, salt, value) !== commit[field]) {
+      throw corrupt(`personal field ${field} does not match its commitment`);
+    }
+  }
+  return { f: f as Record<PersonalField, PersonalValue> };
+}
+
+/**
+ * Parses one stored line and checks everything that one line alone can show:
+ * canonical form, leaf hash, leaf shape, personal-field commitments.
+ *
+ * @throws AuditLogError `ERR_AUDIT_CORRUPT` with the reason.
+ */
+export function parseLogLine(line: string): LogRecord {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    throw corrupt('line is not JSON');
+  }
+  if (!isPlainObject(o)) throw corrupt('line is not a JSON object');
+  let canonical: string;
+  try {
+    canonical = canonicalize(o);
+  } catch {
+    throw corrupt('line is not canonical JSON');
+  }
+  if (canonical !== line) throw corrupt('line is not in canonical form');
+  if (typeof o['checkpoint'] === 'string' && Object.keys(o).length === 1) {
+    return { kind: 'checkpoint', note: o['checkpoint'] };
+  }
+  if (typeof o['prune'] === 'string' && Object.keys(o).length === 1) {
+    return { kind: 'prune', note: o['prune'] };
+  }
+  const h = typeof o['h'] === 'string' ? fromBase64Strict(o['h']) : undefined;
+  const leafBytes = typeof o['leaf'] === 'string' ? fromBase64Strict(o['leaf']) : undefined;
+  const extra = Object.keys(o).filter((k) => k !== 'h' && k !== 'leaf' && k !== 'side');
+  if (h === undefined || h.length !== 32 || leafBytes === undefined || extra.length > 0) {
+    throw corrupt('unknown line type');
+  }
+  const leafHash = hashLeaf(leafBytes);
+  if (!bytesEqual(leafHash, h)) throw corrupt('leaf hash does not match the leaf');
+  const leafText = utf8DecodeStrict(leafBytes);
+  if (leafText === undefined) throw corrupt('leaf is not UTF-8');
+  let leafObj: unknown;
+  try {
+    leafObj = JSON.parse(leafText);
+  } catch {
+    throw corrupt('leaf is not JSON');
+  }
+  let leafCanon: string;
+  try {
+    leafCanon = canonicalize(leafObj);
+  } catch {
+    throw corrupt('leaf is not canonical JSON');
+  }
+  if (leafCanon !== leafText) throw corrupt('leaf is not in canonical form');
+  const leaf = checkLeaf(leafObj);
+  const sidecar = checkSidecar(o['side'], leaf);
+  return { kind: 'entry', leafHash, leafBytes, leaf, sidecar };
+}
