@@ -11,16 +11,6 @@ export {
 } from './backup.ts';
 export { CryptoError, type CryptoErrorCode, type CryptoErrorOptions } from './errors.ts';
 export { hkdfSha256, hmacSha256, sha256 } from './hash.ts';
-export { randomBytes } from './random.ts';
-export {
-  exportSigningKeySeed,
-  generateSigningKey,
-  type SigningKey,
-  sign,
-  signingKeyFromSeed,
-  verifySignature,
-} from './signing-key.ts';
-export { timingSafeEqual } from './timing-safe-equal.ts';
 export {
   createKeyRing,
   importKeyRing,
@@ -55,14 +45,36 @@ export {
   storeMasterKeyInKeychain,
 } from './master-key.ts';
 export {
+  type Argon2idParams,
+  hashPassword,
+  needsRehash,
+  type ParsedPasswordHash,
+  type PasswordAlgorithm,
+  type PasswordLimits,
+  type PasswordPolicy,
+  parsePasswordHash,
+  type ScryptParams,
+  verifyPassword,
+} from './password.ts';
+export { randomBytes } from './random.ts';
+export {
   inspectSealed,
   open,
   type SealedInfo,
   seal,
   sealDeterministic,
 } from './seal.ts';
-export { type SealContext } from './seal-context.ts';
+export type { SealContext } from './seal-context.ts';
 export { deriveWorkspaceKey, type SealingKey, type WorkspaceKey } from './sealing-key.ts';
+export {
+  exportSigningKeySeed,
+  generateSigningKey,
+  type SigningKey,
+  sign,
+  signingKeyFromSeed,
+  verifySignature,
+} from './signing-key.ts';
+export { timingSafeEqual } from './timing-safe-equal.ts';
 export {
   type CreateTokenOptions,
   createToken,

@@ -63,6 +63,11 @@ const expectedRuntimeExports = [
   'encryptBackup',
   'generateAgeIdentity',
   'parseAgeIdentityFile',
+  // crypto-extras: passwords
+  'hashPassword',
+  'needsRehash',
+  'parsePasswordHash',
+  'verifyPassword',
 ];
 
 describe('@palisade/crypto public API', () => {
