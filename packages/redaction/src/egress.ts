@@ -1,11 +1,14 @@
+import type { Transform } from 'node:stream';
 import micromatch from 'micromatch';
 import { RedactionError } from './errors.ts';
 import type { Finding, FindingKind } from './finding.ts';
 import { scannerForPolicy } from './internal/policy-scanner.ts';
 import { neverLeaveGlobs, type Policy } from './policy.ts';
 import { maskPaths } from './redact-path.ts';
+import { createRedactTransform, type RedactStreamOptions } from './redact-stream.ts';
 import {
   createRun,
+  type RedactionRun,
   type RedactTextOptions,
   redactWithRun,
   type TextScanner,
@@ -105,6 +108,60 @@ function checkConsent(policy: Policy, now: number, scope: string): void {
   if (now >= Date.parse(c.expiresAt)) throw consentError('the consent has expired');
 }
 
+interface PreparedMode {
+  readonly mode: 'redacted' | 'full';
+  readonly textOptions: RedactTextOptions;
+  readonly run: RedactionRun;
+  readonly mask: (s: string) => string;
+  readonly usernames: readonly string[] | undefined;
+  readonly neverLeave: (path: string) => boolean;
+  readonly releasable: (path: string) => boolean;
+}
+
+function prepareMode(policy: Policy, options: EgressOptions | undefined): PreparedMode {
+  if (typeof policy !== 'object' || policy === null || typeof policy.mode !== 'string') {
+    throw new TypeError('expected a policy from parsePolicy');
+  }
+  if (policy.mode === 'off') {
+    throw new RedactionError(
+      'ERR_REDACTION_EGRESS_DISABLED',
+      'privacy mode is off: no project context may leave this device',
+    );
+  }
+  const mode = policy.mode;
+  const nowValue = options?.now ?? Date.now();
+  const now = typeof nowValue === 'number' ? nowValue : nowValue.getTime();
+  if (!Number.isFinite(now)) throw new TypeError('options.now must be a valid time');
+  if (mode === 'full') checkConsent(policy, now, options?.scope ?? 'context');
+
+  const neverLeave = compileGlobs(neverLeaveGlobs(policy));
+  const releasable =
+    mode === 'full' ? compileGlobs(policy.allowCredentialsInFullMode.paths) : () => false;
+  const releasedRules = new Set(mode === 'full' ? policy.allowCredentialsInFullMode.rules : []);
+  const kinds: FindingKind[] = [];
+  if (policy.detectors.secrets) kinds.push('secret');
+  if (policy.detectors.pii && mode === 'redacted') kinds.push('pii');
+  const textOptions: RedactTextOptions = {
+    scanner: options?.scanner ?? scannerForPolicy(policy),
+    allowList: policy.allowList,
+    kinds,
+    ...(options?.vault === undefined ? {} : { vault: options.vault }),
+    ...(releasedRules.size === 0 ? {} : { keep: (f: Finding) => releasedRules.has(f.ruleId) }),
+  };
+  const run = createRun(textOptions);
+  const usernames = options?.usernames;
+  const mask =
+    mode === 'redacted'
+      ? (s: string): string =>
+          maskPaths(
+            s,
+            options?.usernames === undefined ? undefined : { usernames: options.usernames },
+          )
+      : (s: string): string => s;
+
+  return { mode, textOptions, run, mask, usernames, neverLeave, releasable };
+}
+
 /**
  * Decides what agent context may leave the device under a policy:
  * - `off`: nothing; throws `ERR_REDACTION_EGRESS_DISABLED`.
@@ -136,48 +193,10 @@ export function prepareEgress(
   context: EgressContext,
   options?: EgressOptions,
 ): EgressResult {
-  if (typeof policy !== 'object' || policy === null || typeof policy.mode !== 'string') {
-    throw new TypeError('prepareEgress expects a policy from parsePolicy');
-  }
   if (typeof context !== 'object' || context === null) {
     throw new TypeError('prepareEgress expects a context object');
   }
-  if (policy.mode === 'off') {
-    throw new RedactionError(
-      'ERR_REDACTION_EGRESS_DISABLED',
-      'privacy mode is off: no project context may leave this device',
-    );
-  }
-  const mode = policy.mode;
-  const nowValue = options?.now ?? Date.now();
-  const now = typeof nowValue === 'number' ? nowValue : nowValue.getTime();
-  if (!Number.isFinite(now)) throw new TypeError('options.now must be a valid time');
-  if (mode === 'full') checkConsent(policy, now, options?.scope ?? 'context');
-
-  const neverLeave = compileGlobs(neverLeaveGlobs(policy));
-  const releasable =
-    mode === 'full' ? compileGlobs(policy.allowCredentialsInFullMode.paths) : () => false;
-  const releasedRules = new Set(mode === 'full' ? policy.allowCredentialsInFullMode.rules : []);
-  const kinds: FindingKind[] = [];
-  if (policy.detectors.secrets) kinds.push('secret');
-  if (policy.detectors.pii && mode === 'redacted') kinds.push('pii');
-  const textOptions: RedactTextOptions = {
-    scanner: options?.scanner ?? scannerForPolicy(policy),
-    allowList: policy.allowList,
-    kinds,
-    ...(options?.vault === undefined ? {} : { vault: options.vault }),
-    ...(releasedRules.size === 0 ? {} : { keep: (f: Finding) => releasedRules.has(f.ruleId) }),
-  };
-  const run = createRun(textOptions);
-  const mask =
-    mode === 'redacted'
-      ? (s: string): string =>
-          maskPaths(
-            s,
-            options?.usernames === undefined ? undefined : { usernames: options.usernames },
-          )
-      : (s: string): string => s;
-
+  const { mode, run, mask, neverLeave, releasable } = prepareMode(policy, options);
   const files: ReleasedFile[] = [];
   const dropped: DroppedFile[] = [];
   let redactions = 0;
@@ -212,4 +231,44 @@ export function prepareEgress(
     return mask(r.text);
   });
   return { mode, files, dropped, messages, redactions };
+}
+
+/** Options for {@link createEgressTransform}. */
+export interface EgressTransformOptions extends EgressOptions {
+  /** The bound on held-back text (see `RedactStreamOptions.maxWindow`). */
+  readonly maxWindow?: number;
+}
+
+/**
+ * A Node.js `Transform` that lets a text stream leave the device under a
+ * policy, with the same rules as {@link prepareEgress} for content: `redacted`
+ * replaces secrets and PII and masks home paths and user names; `full` (with
+ * consent) replaces secrets only, except rules named in
+ * `allowCredentialsInFullMode`.
+ *
+ * Exported from `@palisade/redaction`.
+ *
+ * @param policy - a policy from `parsePolicy`.
+ * @param options - clock, scope, scanner, vault, user names and window.
+ * @returns a Transform (UTF-8 in, UTF-8 out).
+ * @throws RedactionError `ERR_REDACTION_EGRESS_DISABLED` in `off` mode;
+ *   `ERR_REDACTION_CONSENT_REQUIRED` in `full` mode without a valid consent.
+ * @example Stream a log file out in redacted mode.
+ * ```ts
+ * createReadStream('app.log').pipe(createEgressTransform(parsePolicy({ mode: 'redacted' }))).pipe(socket);
+ * ```
+ */
+export function createEgressTransform(policy: Policy, options?: EgressTransformOptions): Transform {
+  const prepared = prepareMode(policy, options);
+  const streamOptions: RedactStreamOptions = {
+    ...prepared.textOptions,
+    maskPaths:
+      prepared.mode === 'redacted'
+        ? prepared.usernames === undefined
+          ? true
+          : { usernames: prepared.usernames }
+        : false,
+    ...(options?.maxWindow === undefined ? {} : { maxWindow: options.maxWindow }),
+  };
+  return createRedactTransform(streamOptions);
 }

@@ -1,9 +1,11 @@
 export {
+  createEgressTransform,
   type DroppedFile,
   type EgressContext,
   type EgressFile,
   type EgressOptions,
   type EgressResult,
+  type EgressTransformOptions,
   prepareEgress,
   type ReleasedFile,
 } from './egress.ts';

@@ -93,7 +93,7 @@ export function parseKeyPath(path: string): string[] {
     const c = path[i] as string;
     if (c === '.') {
       if (pending || cur.length > 0) out.push(cur);
-      else if (out.length === 0 || i === path.length - 1) throw new TypeError(`bad path "${path}"`);
+      else if (out.length === 0 || i === path.length - 1) throw new TypeError('bad redaction path');
       cur = '';
       pending = false;
       i++;
@@ -102,7 +102,7 @@ export function parseKeyPath(path: string): string[] {
       cur = '';
       pending = false;
       const close = path.indexOf(']', i);
-      if (close === -1) throw new TypeError(`bad path "${path}": missing ]`);
+      if (close === -1) throw new TypeError('bad redaction path: missing ]');
       let inner = path.slice(i + 1, close).trim();
       if (
         inner.length >= 2 &&
@@ -111,12 +111,12 @@ export function parseKeyPath(path: string): string[] {
       ) {
         inner = inner.slice(1, -1);
       } else if (inner !== '*' && !/^\d+$/.test(inner)) {
-        throw new TypeError(`bad path "${path}": brackets take *, an index or a quoted key`);
+        throw new TypeError('bad redaction path: brackets take *, an index or a quoted key');
       }
       out.push(inner);
       i = close + 1;
       if (path[i] === '.') i++;
-      else if (i < path.length && path[i] !== '[') throw new TypeError(`bad path "${path}"`);
+      else if (i < path.length && path[i] !== '[') throw new TypeError('bad redaction path');
     } else {
       cur += c;
       pending = true;
@@ -124,7 +124,7 @@ export function parseKeyPath(path: string): string[] {
     }
   }
   if (pending) out.push(cur);
-  if (out.length === 0) throw new TypeError(`bad path "${path}"`);
+  if (out.length === 0) throw new TypeError('bad redaction path');
   return out;
 }
 
@@ -413,7 +413,8 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
   const scan = options?.scanValues ?? true;
   const m = options?.maskPaths;
   const mask = m === true ? {} : m === false || m === undefined ? undefined : m;
-  let run: RedactionRun | undefined;
+  // A fresh run per call: placeholder numbers (and the values behind them)
+  // are never kept between calls unless the caller passes a vault.
   return <T>(value: T): T => {
     const w: Walk = {
       keyVerdict,
@@ -423,11 +424,9 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
       mask,
       seen: new Map(),
       runOptions: options,
-      run,
+      run: undefined,
     };
-    const out = visit(w, value, rootNodes, 0) as T;
-    run = w.run;
-    return out;
+    return visit(w, value, rootNodes, 0) as T;
   };
 }
 

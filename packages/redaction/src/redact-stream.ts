@@ -59,7 +59,7 @@ export class IncrementalRedactor {
 
   #redact(piece: string): string {
     if (piece.length === 0) return '';
-    const r = redactWithRun(this.#run, piece).text;
+    const r = redactWithRun(this.#run, piece, true).text;
     return this.#mask === undefined ? r : maskPaths(r, this.#mask);
   }
 

@@ -52,6 +52,8 @@ export interface RedactionRun {
   readonly secrets: boolean;
   readonly pii: boolean;
   readonly keep: ((finding: Finding) => boolean) | undefined;
+  /** Values flagged so far in this run (bounded), propagated to later text. */
+  readonly known: Map<string, Finding>;
 }
 
 const ALLOW_COMMENT = 'palisade:allow';
@@ -70,6 +72,7 @@ export function createRun(options: RedactTextOptions | undefined): RedactionRun 
     secrets: kinds === undefined || kinds.includes('secret'),
     pii: kinds === undefined || kinds.includes('pii'),
     keep: options?.keep,
+    known: new Map(),
   };
 }
 
@@ -90,14 +93,35 @@ function lineHasAllowComment(text: string, start: number, end: number): boolean 
   return text.slice(from, to).includes(ALLOW_COMMENT);
 }
 
-/** Redacts one string with a run's state. @internal */
-export function redactWithRun(run: RedactionRun, text: string): RedactTextResult {
+/** At most this many distinct values are remembered per run for propagation. */
+const MAX_KNOWN = 1024;
+/** Shorter values are not propagated to other occurrences (too likely to collide). */
+const MIN_PROPAGATE = 6;
+
+function lineEndAt(text: string, pos: number): number {
+  const nl = text.indexOf('\n', pos);
+  return nl === -1 ? text.length : nl;
+}
+
+/**
+ * Redacts one string with a run's state. Every other occurrence of a value
+ * the scanner flagged is replaced too: anywhere in `text` (whole-input mode),
+ * or, in `lineForward` mode (streams), on the same line or any later line, so
+ * that the result does not depend on how a stream was cut into lines. Values
+ * flagged by earlier calls of the same run are replaced in later calls.
+ * @internal
+ */
+export function redactWithRun(
+  run: RedactionRun,
+  text: string,
+  lineForward = false,
+): RedactTextResult {
   const found = run.scanner.scan(text);
-  if (found.length === 0) return { text, findings: [] };
+  if (found.length === 0 && run.known.size === 0) return { text, findings: [] };
   const existing = placeholderSpans(text);
   const hasAllowComment = text.includes(ALLOW_COMMENT);
-  const kept: Finding[] = [];
-  let out = '';
+  const accepted: Finding[] = [];
+  const firstSeen = new Map<string, Finding>();
   let cursor = 0;
   let p = 0;
   for (const f of found) {
@@ -111,13 +135,51 @@ export function redactWithRun(run: RedactionRun, text: string): RedactTextResult
     if (run.allowFingerprints.has(f.fingerprint) || run.allowValues.has(value)) continue;
     if (hasAllowComment && lineHasAllowComment(text, f.start, f.end)) continue;
     if (run.keep?.(f) === true) continue;
+    accepted.push(f);
+    cursor = f.end;
+    if (!firstSeen.has(value)) firstSeen.set(value, f);
+  }
+  // Propagate: other occurrences of flagged values.
+  const extra: Finding[] = [];
+  const candidates = new Map<string, Finding>(run.known);
+  for (const [v, f] of firstSeen) if (!candidates.has(v)) candidates.set(v, f);
+  for (const [value, f] of candidates) {
+    if (value.length < MIN_PROPAGATE) continue;
+    const fromEarlierCall = run.known.has(value);
+    for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
+      if (lineForward && !fromEarlierCall && f.start > lineEndAt(text, at)) continue;
+      extra.push({ ...f, start: at, end: at + value.length });
+    }
+  }
+  let findings = accepted;
+  if (extra.length > 0) {
+    const all = [...accepted, ...extra].sort((a, b) => a.start - b.start || b.end - a.end);
+    findings = [];
+    let last = 0;
+    let q = 0;
+    for (const f of all) {
+      if (f.start < last) continue;
+      while (q < existing.length && (existing[q] as [number, number])[1] <= f.start) q++;
+      const ph = existing[q];
+      if (ph !== undefined && ph[0] < f.end) continue;
+      findings.push(f);
+      last = f.end;
+    }
+  }
+  if (findings.length === 0) return { text, findings: [] };
+  let out = '';
+  cursor = 0;
+  for (const f of findings) {
+    const value = text.slice(f.start, f.end);
     out += text.slice(cursor, f.start) + run.numbering.placeholder(f.kind, f.ruleId, value);
     cursor = f.end;
-    kept.push(f);
   }
-  if (kept.length === 0) return { text, findings: [] };
   out += text.slice(cursor);
-  return { text: out, findings: kept };
+  for (const [v, f] of firstSeen) {
+    if (run.known.size >= MAX_KNOWN) break;
+    if (!run.known.has(v)) run.known.set(v, f);
+  }
+  return { text: out, findings };
 }
 
 /**

@@ -28,9 +28,13 @@ function base62(value: number, width: number): string {
 export const arbAwsKeyId = (): fc.Arbitrary<string> =>
   chars(BASE32_UPPER, 16).map((s) => `AKIA${s}`);
 
+/** A GitHub classic PAT from a 30-character base62 body (with its CRC-32 check digits). */
+export function githubToken(body: string): string {
+  return `ghp_${body}${base62(crc32(body), 6)}`;
+}
+
 /** A GitHub classic PAT: `ghp_` + 30 base62 + CRC-32 of those 30 in base62 (6). */
-export const arbGithubToken = (): fc.Arbitrary<string> =>
-  chars(BASE62, 30).map((body) => `ghp_${body}${base62(crc32(body), 6)}`);
+export const arbGithubToken = (): fc.Arbitrary<string> => chars(BASE62, 30).map(githubToken);
 
 /** A password with letters and digits (at least 12 characters). */
 export const arbPassword = (): fc.Arbitrary<string> =>

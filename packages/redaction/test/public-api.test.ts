@@ -10,6 +10,7 @@ const expectedRuntimeExports = [
   'DEFAULT_NEVER_LEAVE',
   'DEFAULT_SENSITIVE_KEYS',
   'USER_MASK',
+  'createEgressTransform',
   'createLogRedactor',
   'createObjectRedactor',
   'createRedactTransform',

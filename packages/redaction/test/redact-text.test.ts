@@ -33,6 +33,14 @@ describe('redactText', () => {
     );
   });
 
+  it('replaces every other occurrence of a flagged value, even where the scanner alone would not flag it', () => {
+    const pw = 'Xq7rT2mzLp9vB4';
+    const text = `echo ${pw}\npassword=${pw}\nuser typed ${pw} again`;
+    const r = redactText(text);
+    expect(r.text).not.toContain(pw);
+    expect(r.findings.length).toBe(3);
+  });
+
   it('does not change text without findings and returns it as is', () => {
     const text = 'nothing to see: key=ctrl+shift+down sha=3f786850e387550fdab836ed7e6dc881de23001b';
     expect(redactText(text)).toEqual({ text, findings: [] });
