@@ -115,12 +115,6 @@ export function scanPii(text: string, sink: CandidateSink, order: number): void 
       if (end > i) skipTo = end;
       continue;
     }
-    const startsNumber =
-      (isDigit(c) && (i === 0 || !isAlnum(text.charCodeAt(i - 1)))) ||
-      ((c === 43 || c === 40) &&
-        isDigit(text.charCodeAt(i + 1)) &&
-        (i === 0 || !isAlnum(text.charCodeAt(i - 1))));
-    if (!startsNumber) continue;
     // IBAN: two upper-case letters just before the digits.
     if (isDigit(c) && i >= 2) {
       const a = text.charCodeAt(i - 2);
@@ -133,6 +127,12 @@ export function scanPii(text: string, sink: CandidateSink, order: number): void 
         }
       }
     }
+    const startsNumber =
+      (isDigit(c) && (i === 0 || !isAlnum(text.charCodeAt(i - 1)))) ||
+      ((c === 43 || c === 40) &&
+        isDigit(text.charCodeAt(i + 1)) &&
+        (i === 0 || !isAlnum(text.charCodeAt(i - 1))));
+    if (!startsNumber) continue;
     const end = numberRun(text, i, sink, order);
     skipTo = Math.max(end, i + 1);
   }
@@ -320,9 +320,9 @@ function numberRun(text: string, s: number, sink: CandidateSink, order: number):
     if (
       validIpv4(raw) &&
       !nextDot &&
+      !(text.charCodeAt(e) === 45 && isAlpha(text.charCodeAt(e + 1))) &&
+      !/(?:version|ver|release|v)\s{0,2}$/i.test(text.slice(Math.max(0, s - 10), s)) &&
       prev !== 46 &&
-      prev !== 118 &&
-      prev !== 86 &&
       !isBoringIp(raw)
     ) {
       sink.add({

@@ -421,8 +421,13 @@ function searchWindow(
     const abs = ws + m.index;
     c.sticky.lastIndex = abs;
     const full = c.sticky.exec(text);
-    if (full === null) continue;
-    if (contextHits !== null && !contextOk(text, abs, contextHits, c.def.after)) continue;
+    if (
+      full === null ||
+      (contextHits !== null && !contextOk(text, abs, contextHits, c.def.after))
+    ) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
     emit(c, text, full, sink);
   }
 }

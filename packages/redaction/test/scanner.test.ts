@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createScanner, fingerprintSecret, listRules, RedactionError, scan } from '../src/index.ts';
+import { RedactionError } from '../src/errors.ts';
+import { createScanner, fingerprintSecret, listRules, scan } from '../src/scanner.ts';
 
 const AWS_ID = ['AKIA', 'Q3EGRTYUZXCVBN2M'].join('');
 

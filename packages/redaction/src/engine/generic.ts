@@ -429,6 +429,9 @@ export function genericAt(
   while (a > 0 && IDENT(text.charCodeAt(a - 1)) && hit - a < 80) a--;
   if (seen.has(a)) return;
   seen.add(a);
+  // `${NAME:-default}` templates and `arn:...:secret:name` paths are not assignments.
+  const before = a > 0 ? text.charCodeAt(a - 1) : 0;
+  if (before === 123 || before === 58 || before === 47) return;
   let b = hit;
   while (b < n && IDENT(text.charCodeAt(b)) && b - a < 120) b++;
   const ident = text.slice(a, b);

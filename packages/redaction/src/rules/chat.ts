@@ -266,7 +266,7 @@ export const chatRules: readonly RuleDefinition[] = [
     'twitter-bearer-token',
     'X / Twitter app bearer token',
     ['aaaaaaaaaaaaaaaaaaaaa'],
-    '(?<![A-Za-z0-9])A{22}[A-Za-z0-9%]{60,140}(?![A-Za-z0-9%])',
+    '(?<![A-Za-z0-9])A{20,22}[A-Za-z0-9%]{60,140}(?![A-Za-z0-9%])',
     0,
     170,
     { allowRepeats: true },

@@ -176,7 +176,7 @@ export const cloudRules: readonly RuleDefinition[] = [
   X(
     'tencent-secret-key',
     'Tencent Cloud SecretKey',
-    ['tencent', 'tencentcloud', 'secretkey', 'secret_key'],
+    ['tencent', 'tencentcloud'],
     '[A-Za-z0-9]{32}',
     { minEntropy: 3.8 },
   ),

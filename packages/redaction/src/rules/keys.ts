@@ -25,10 +25,15 @@ export const keyRules: readonly RuleDefinition[] = [
   pem('private-key-pkcs8-encrypted', 'PEM encrypted PKCS#8 private key', 'ENCRYPTED PRIVATE KEY'),
   pem('private-key-openssh', 'OpenSSH private key', 'OPENSSH PRIVATE KEY'),
   pem('private-key-pgp', 'PGP / GPG private key block', 'PGP PRIVATE KEY BLOCK'),
-  pem(
+  windowed(
+    'keys',
     'private-key-ssh2-encrypted',
-    'SSH2 (RFC 4716 style) encrypted private key',
-    'SSH2 ENCRYPTED PRIVATE KEY',
+    'SSH.com / SSH2 encrypted private key',
+    ['---- begin ssh2 encrypted private key ----'],
+    '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[\\s\\S]{16,16000}?---- END SSH2 ENCRYPTED PRIVATE KEY ----',
+    0,
+    16100,
+    { allowRepeats: true },
   ),
   windowed(
     'keys',

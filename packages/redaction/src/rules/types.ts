@@ -157,7 +157,7 @@ export function contextual(
     kind: 'secret' as const,
     description,
     keywords: keywords.map((k) => k.toLowerCase()),
-    pattern: `(?<![${edge}])(?:${value})(?![${edge}])`,
+    pattern: `(?<![${edge.replace('=', '')}])(?:${value})(?![${edge}])`,
     caseInsensitive: extras.caseInsensitive ?? false,
     mode: 'context' as const,
     before: 0,

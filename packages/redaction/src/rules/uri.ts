@@ -3,7 +3,7 @@ import { windowed } from './types.ts';
 import { validAdoNetContext, validBasicCredentials } from './validators.ts';
 
 const USER = '[^\\s:@/?#\'"<>]{0,128}';
-const PASS = '[^\\s@/?#\'"<>]{1,256}';
+const PASS = '[^\\s@/\'"<>]{1,256}';
 
 // `scheme://user:password@host`: the span is the password only.
 const uri = (id: string, description: string, schemes: readonly string[]): RuleDefinition =>
