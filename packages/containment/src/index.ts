@@ -1,4 +1,12 @@
 export {
+  type GitShim,
+  type GitShimOptions,
+  SCRUBBED_ENV_NAMES,
+  type ScrubOptions,
+  scrubAgentEnv,
+  writeGitShim,
+} from './agent-env.ts';
+export {
   type CheckRedirectOptions,
   checkRedirect,
   createGuardedDispatcher,
@@ -27,6 +35,17 @@ export {
   type ContainmentErrorCode,
   type ContainmentErrorOptions,
 } from './errors.ts';
+export { GIT_HOOK_NAMES } from './hook-files.ts';
+export {
+  type ContainmentOptions,
+  type InstallOptions,
+  type InstallReport,
+  installContainment,
+  listWorktrees,
+  type UninstallReport,
+  uninstallContainment,
+  type WorktreeInfo,
+} from './install.ts';
 export {
   createPathGuard,
   type PathDecision,
@@ -35,4 +54,29 @@ export {
   type PathGuardOptions,
   pathDeniedError,
 } from './path-guard.ts';
+export {
+  type ConfirmPromotion,
+  type PromoteOptions,
+  type PromotionCommit,
+  type PromotionFile,
+  type PromotionFinding,
+  type PromotionPlan,
+  type PromotionRecord,
+  planPromotion,
+  promote,
+} from './promote.ts';
 export { type OpenInsideFlags, openInside } from './safe-open.ts';
+export {
+  detectSandbox,
+  runSandboxed,
+  type SandboxAvailability,
+  type SandboxOptions,
+  type SandboxResult,
+  sandboxProfile,
+} from './sandbox.ts';
+export {
+  type ContainmentAlert,
+  type ContainmentLayer,
+  type VerifyReport,
+  verifyContainment,
+} from './verify.ts';

@@ -16,6 +16,20 @@ const expectedRuntimeExports = [
   'openInside',
   'pathDeniedError',
   'ContainmentError',
+  // git push containment (containment-git)
+  'GIT_HOOK_NAMES',
+  'SCRUBBED_ENV_NAMES',
+  'detectSandbox',
+  'installContainment',
+  'listWorktrees',
+  'planPromotion',
+  'promote',
+  'runSandboxed',
+  'sandboxProfile',
+  'scrubAgentEnv',
+  'uninstallContainment',
+  'verifyContainment',
+  'writeGitShim',
 ];
 
 describe('@palisade/containment public API', () => {
