@@ -15,6 +15,28 @@ import {
 const hasAge =
   spawnSync('age', ['--version']).status === 0 &&
   spawnSync('age-keygen', ['--version']).status === 0;
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+// age reads passphrases only from a terminal: this drives it through a pty.
+// usage: python3 drive.py <passphrase> <number of prompts> -- <command...>
+const PTY_DRIVER = `import os, pty, sys, time
+pw = sys.argv[1].encode(); n = int(sys.argv[2]); cmd = sys.argv[4:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+buf = b''; sent = 0
+while True:
+    try:
+        data = os.read(fd, 1024)
+    except OSError:
+        break
+    if not data: break
+    buf += data
+    while sent < n and buf.count(b'assphrase') > sent:
+        time.sleep(0.05); os.write(fd, pw + b'\\r'); sent += 1
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
 const SIZES = [0, 1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 3 * 64 * 1024, 200_000];
 
 function pattern(n: number, seed: number): Uint8Array {
@@ -100,6 +122,35 @@ describe.skipIf(!hasAge && !process.env.CI)('interop with the age and age-keygen
       code: 'ERR_CRYPTO_AGE_NO_IDENTITY_MATCHED',
     });
   });
+
+  it.skipIf(!hasPython)(
+    'scrypt passphrase files interoperate both ways with age -p / age -d (driven through a pty)',
+    async () => {
+      const driver = join(dir, 'drive.py');
+      writeFileSync(driver, PTY_DRIVER);
+      const plain = pattern(70_000, 42);
+      const p = join(dir, 'pass-plain');
+      writeFileSync(p, plain);
+      const theirs = join(dir, 'pass-theirs.age');
+      execFileSync('python3', [driver, 'pass phrase 1', '2', '--', 'age', '-p', '-o', theirs, p], {
+        timeout: 60_000,
+      });
+      expect(readFileSync(theirs, 'latin1')).toMatch(/^age-encryption\.org\/v1\n-> scrypt /);
+      const out = await decryptBackup(readFileSync(theirs), { passphrase: 'pass phrase 1' });
+      expect(Buffer.compare(Buffer.from(out), Buffer.from(plain))).toBe(0);
+
+      const ours = join(dir, 'pass-ours.age');
+      writeFileSync(
+        ours,
+        await encryptBackup(plain, { passphrase: 'pass phrase 2', scryptLogN: 12 }),
+      );
+      const dec = join(dir, 'pass-dec');
+      execFileSync('python3', [driver, 'pass phrase 2', '1', '--', 'age', '-d', '-o', dec, ours], {
+        timeout: 60_000,
+      });
+      expect(Buffer.compare(readFileSync(dec), Buffer.from(plain))).toBe(0);
+    },
+  );
 
   it('age -d rejects our file when one payload byte is flipped', async () => {
     const buf = Buffer.from(await encryptBackup(pattern(1000, 9), { recipients: [recipient] }));
