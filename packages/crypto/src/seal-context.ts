@@ -1,5 +1,5 @@
 import { CryptoError } from './errors.ts';
-import { isWellFormedString, lengthPrefixed } from './internal/encoding.ts';
+import { isWellFormedString, lengthPrefixed, lengthPrefixedAfter } from './internal/encoding.ts';
 import { DOMAIN, LABEL } from './internal/labels.ts';
 
 /**
@@ -27,6 +27,7 @@ export const MAX_CONTEXT_FIELD_LENGTH = 1024;
 const REQUIRED = ['tenant', 'workspace', 'purpose'] as const;
 const OPTIONAL = ['record', 'field'] as const;
 const ALLOWED = new Set<string>([...REQUIRED, ...OPTIONAL]);
+const PREFIX = lengthPrefixed([DOMAIN, LABEL.sealContext]);
 
 function bad(message: string): CryptoError {
   return new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', `invalid seal context: ${message}`);
@@ -69,5 +70,5 @@ export function encodeSealContext(context: SealContext): Uint8Array {
       parts.push('1', v);
     }
   }
-  return lengthPrefixed(parts);
+  return lengthPrefixedAfter(PREFIX, parts);
 }

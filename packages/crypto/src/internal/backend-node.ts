@@ -82,6 +82,54 @@ export function createNodeBackend(
     }
   };
 
+  const gcmSeal = (
+    key: Uint8Array,
+    iv: Uint8Array,
+    aad: Uint8Array,
+    plaintext: Uint8Array,
+    prefix: Uint8Array = EMPTY,
+  ): Uint8Array => {
+    checkAesKey(key);
+    checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
+    const cipher = c.createCipheriv(gcmName(key), view(key), view(iv), {
+      authTagLength: TAG_BYTES,
+    });
+    cipher.setAAD(view(aad));
+    const p = prefix.length;
+    const out = new Uint8Array(p + plaintext.length + TAG_BYTES);
+    out.set(prefix, 0);
+    const body = cipher.update(view(plaintext));
+    out.set(body, p);
+    const fin = cipher.final();
+    out.set(fin, p + body.length);
+    out.set(cipher.getAuthTag(), p + plaintext.length);
+    return out;
+  };
+  const gcmOpen = (
+    key: Uint8Array,
+    iv: Uint8Array,
+    aad: Uint8Array,
+    sealed: Uint8Array,
+  ): Uint8Array | undefined => {
+    checkAesKey(key);
+    checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
+    if (sealed.length < TAG_BYTES) return undefined;
+    const ctLen = sealed.length - TAG_BYTES;
+    const decipher = c.createDecipheriv(gcmName(key), view(key), view(iv), {
+      authTagLength: TAG_BYTES,
+    });
+    decipher.setAAD(view(aad));
+    decipher.setAuthTag(view(sealed.subarray(ctLen)));
+    const body = decipher.update(view(sealed.subarray(0, ctLen)));
+    try {
+      decipher.final(); // GCM returns no further bytes; throws on a bad tag
+    } catch {
+      body.fill(0);
+      return undefined;
+    }
+    return owned(body);
+  };
+
   return {
     name: 'node',
     randomBytes(n) {
@@ -131,48 +179,23 @@ export function createNodeBackend(
       // A long-lived ECB context without padding: update() on whole blocks
       // returns them at once, so one context serves every call.
       const ecb = c.createCipheriv(ecbName(key), view(key), null).setAutoPadding(false);
+      const encryptBlocksSync = (blocks: Uint8Array): Uint8Array => {
+        checkBlocks(blocks);
+        return toPlain(ecb.update(view(blocks)));
+      };
       return {
+        encryptBlocksSync,
         async encryptBlocks(blocks) {
-          checkBlocks(blocks);
-          return toPlain(ecb.update(view(blocks)));
+          return encryptBlocksSync(blocks);
         },
       };
     },
-    async aesGcmSeal(key, iv, aad, plaintext, prefix = EMPTY) {
-      checkAesKey(key);
-      checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
-      const cipher = c.createCipheriv(gcmName(key), view(key), view(iv), {
-        authTagLength: TAG_BYTES,
-      });
-      cipher.setAAD(view(aad));
-      const p = prefix.length;
-      const out = new Uint8Array(p + plaintext.length + TAG_BYTES);
-      out.set(prefix, 0);
-      const body = cipher.update(view(plaintext));
-      out.set(body, p);
-      const fin = cipher.final();
-      out.set(fin, p + body.length);
-      out.set(cipher.getAuthTag(), p + plaintext.length);
-      return out;
+    syncAesGcm: { seal: gcmSeal, open: gcmOpen },
+    async aesGcmSeal(key, iv, aad, plaintext, prefix) {
+      return gcmSeal(key, iv, aad, plaintext, prefix);
     },
     async aesGcmOpen(key, iv, aad, sealed) {
-      checkAesKey(key);
-      checkNonce(iv, GCM_IV_BYTES, 'AES-GCM IV');
-      if (sealed.length < TAG_BYTES) return undefined;
-      const ctLen = sealed.length - TAG_BYTES;
-      const decipher = c.createDecipheriv(gcmName(key), view(key), view(iv), {
-        authTagLength: TAG_BYTES,
-      });
-      decipher.setAAD(view(aad));
-      decipher.setAuthTag(view(sealed.subarray(ctLen)));
-      const body = decipher.update(view(sealed.subarray(0, ctLen)));
-      try {
-        decipher.final(); // GCM returns no further bytes; throws on a bad tag
-      } catch {
-        body.fill(0);
-        return undefined;
-      }
-      return owned(body);
+      return gcmOpen(key, iv, aad, sealed);
     },
     async chacha20Poly1305Seal(key, nonce, aad, plaintext) {
       checkKey32(key, 'ChaCha20-Poly1305 key');

@@ -11,6 +11,25 @@ export type BackendName = 'node' | 'webcrypto' | 'noble';
 export interface AesBlockCipher {
   /** Encrypts each 16-byte block of `blocks` independently. `blocks.length` is a multiple of 16. */
   encryptBlocks(blocks: Uint8Array): Promise<Uint8Array>;
+  /** The same, synchronously, where the backend can (node:crypto). */
+  readonly encryptBlocksSync?: (blocks: Uint8Array) => Uint8Array;
+}
+
+/** Synchronous AES-GCM, offered by backends that have it (node:crypto) for the hot path. */
+export interface SyncAesGcm {
+  seal(
+    key: Uint8Array,
+    iv: Uint8Array,
+    aad: Uint8Array,
+    plaintext: Uint8Array,
+    prefix?: Uint8Array,
+  ): Uint8Array;
+  open(
+    key: Uint8Array,
+    iv: Uint8Array,
+    aad: Uint8Array,
+    sealed: Uint8Array,
+  ): Uint8Array | undefined;
 }
 
 /**
@@ -21,6 +40,8 @@ export interface AesBlockCipher {
  */
 export interface Backend {
   readonly name: BackendName;
+  /** Present on backends with synchronous AES-GCM; same bytes as the async methods. */
+  readonly syncAesGcm?: SyncAesGcm;
   randomBytes(n: number): Uint8Array;
   sha256(data: Uint8Array): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;

@@ -14,6 +14,29 @@ export function isWellFormedString(s: unknown): s is string {
 }
 
 /**
+ * The same bytes as {@link lengthPrefixed}(`[...constants, ...parts]`) where
+ * `constantPrefix` is the pre-encoded `lengthPrefixed(constants)`: one
+ * allocation, strings written with encodeInto.
+ */
+export function lengthPrefixedAfter(
+  constantPrefix: Uint8Array,
+  parts: readonly string[],
+): Uint8Array {
+  let max = constantPrefix.length;
+  for (const p of parts) max += 4 + 3 * p.length;
+  const out = new Uint8Array(max);
+  out.set(constantPrefix);
+  const dv = new DataView(out.buffer);
+  let off = constantPrefix.length;
+  for (const p of parts) {
+    const { written } = encoder.encodeInto(p, out.subarray(off + 4));
+    dv.setUint32(off, written);
+    off += 4 + written;
+  }
+  return out.subarray(0, off);
+}
+
+/**
  * Length-prefixed concatenation: for each part, a 4-byte big-endian length
  * then the bytes. Injective: distinct lists of parts give distinct outputs.
  */

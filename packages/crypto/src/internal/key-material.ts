@@ -7,7 +7,7 @@ import type { Backend } from './backend.ts';
 import { hkdfExpand } from './hkdf-expand.ts';
 import { info, LABEL } from './labels.ts';
 import type { LruCache } from './lru.ts';
-import { type XaesKey, xaesPrepare } from './xaes.ts';
+import { type XaesKey, xaesPrepare, xaesPrepareSync } from './xaes.ts';
 
 export interface MasterMaterial {
   readonly secret: Uint8Array;
@@ -27,6 +27,8 @@ export interface SealingMaterial {
   readonly ownId: Uint8Array;
   readonly workspace: string | undefined;
   xaes: Promise<XaesKey> | undefined;
+  /** Synchronous XAES state (node:crypto), or null when the backend has none. */
+  xaesSync: XaesKey | null | undefined;
   det: { readonly sivKey: Uint8Array; readonly nonceKey: Uint8Array } | undefined;
 }
 
@@ -52,6 +54,7 @@ export function createSealingMaterial(
     headerKeyId: headerKeyId ?? ownId,
     workspace,
     xaes: undefined,
+    xaesSync: undefined,
     det: undefined,
   };
   okm.fill(0);
@@ -62,6 +65,12 @@ export function createSealingMaterial(
 export function xaesOf(b: Backend, m: SealingMaterial): Promise<XaesKey> {
   m.xaes ??= xaesPrepare(b, m.aesKey);
   return m.xaes;
+}
+
+/** The synchronous XAES state, made once per key; undefined when the backend is async-only. */
+export function xaesSyncOf(b: Backend, m: SealingMaterial): XaesKey | undefined {
+  if (m.xaesSync === undefined) m.xaesSync = xaesPrepareSync(b, m.aesKey) ?? null;
+  return m.xaesSync ?? undefined;
 }
 
 /** The deterministic-mode subkeys, made once per key on first use. */
@@ -86,6 +95,7 @@ export function wipeSealingMaterial(m: SealingMaterial): void {
   // The AES context inside node:crypto (or a CryptoKey) is released by the
   // GC; JS cannot overwrite it.
   m.xaes = undefined;
+  m.xaesSync = undefined;
 }
 
 /** Looks up the sealing material of `key`, or throws the stable error that says why not. */

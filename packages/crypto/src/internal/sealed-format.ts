@@ -18,8 +18,8 @@
 import type { Backend } from './backend.ts';
 import { concatBytes } from './bytes.ts';
 import { gcmSivOpen, gcmSivSeal } from './gcm-siv.ts';
-import { detOf, type SealingMaterial, xaesOf } from './key-material.ts';
-import { xaesOpen, xaesSeal } from './xaes.ts';
+import { detOf, type SealingMaterial, xaesOf, xaesSyncOf } from './key-material.ts';
+import { xaesOpen, xaesOpenSync, xaesSeal, xaesSealSync } from './xaes.ts';
 
 export const MAGIC_0 = 0x50;
 export const MAGIC_1 = 0x53;
@@ -88,7 +88,11 @@ export async function sealWith(
   if (mode === 'random') {
     const nonce = b.randomBytes(24);
     const h = header(m, ALG_XAES_256_GCM, nonce);
-    return xaesSeal(b, await xaesOf(b, m), nonce, concatBytes(h, context), plaintext, h);
+    const aad = concatBytes(h, context);
+    // node:crypto: the whole seal runs synchronously (no promise per step).
+    const xs = xaesSyncOf(b, m);
+    if (xs !== undefined) return xaesSealSync(b, xs, nonce, aad, plaintext, h);
+    return xaesSeal(b, await xaesOf(b, m), nonce, aad, plaintext, h);
   }
   const det = detOf(b, m);
   // Synthetic nonce: a PRF of (context, plaintext). The context encoding is
@@ -116,6 +120,10 @@ export async function openWith(
   if (!(idOk && commitOk)) return undefined;
   const aad = concatBytes(sealed.subarray(0, h.headerLength), context);
   const body = sealed.subarray(h.headerLength);
-  if (h.alg === ALG_XAES_256_GCM) return xaesOpen(b, await xaesOf(b, m), h.nonce, aad, body);
+  if (h.alg === ALG_XAES_256_GCM) {
+    const xs = xaesSyncOf(b, m);
+    if (xs !== undefined) return xaesOpenSync(b, xs, h.nonce, aad, body);
+    return xaesOpen(b, await xaesOf(b, m), h.nonce, aad, body);
+  }
   return gcmSivOpen(b, detOf(b, m).sivKey, h.nonce, aad, body);
 }

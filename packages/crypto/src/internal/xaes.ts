@@ -17,7 +17,18 @@ export interface XaesKey {
 export async function xaesPrepare(b: Backend, key: Uint8Array): Promise<XaesKey> {
   if (key.length !== 32) throw new RangeError('XAES-256-GCM key must be 32 bytes');
   const aes = b.aes(key);
-  const l = await aes.encryptBlocks(new Uint8Array(16));
+  return { aes, k1: doubleL(await aes.encryptBlocks(new Uint8Array(16))) };
+}
+
+/** {@link xaesPrepare} without promises, where the backend has a synchronous AES. */
+export function xaesPrepareSync(b: Backend, key: Uint8Array): XaesKey | undefined {
+  if (key.length !== 32) throw new RangeError('XAES-256-GCM key must be 32 bytes');
+  const aes = b.aes(key);
+  if (aes.encryptBlocksSync === undefined || b.syncAesGcm === undefined) return undefined;
+  return { aes, k1: doubleL(aes.encryptBlocksSync(new Uint8Array(16))) };
+}
+
+function doubleL(l: Uint8Array): Uint8Array {
   const k1 = new Uint8Array(16);
   let carry = 0;
   for (let i = 15; i >= 0; i--) {
@@ -28,11 +39,15 @@ export async function xaesPrepare(b: Backend, key: Uint8Array): Promise<XaesKey>
   // Constant-time conditional XOR with 0x87 when MSB(L) = 1.
   k1[15] = (k1[15] as number) ^ (0x87 & -((l[0] as number) >> 7));
   l.fill(0);
-  return { aes, k1 };
+  return k1;
 }
 
 /** Steps 3-5: Kx = AES_K(M1 ^ K1) || AES_K(M2 ^ K1) for the first 12 nonce bytes. */
-export async function xaesDeriveKey(x: XaesKey, nonce: Uint8Array): Promise<Uint8Array> {
+export function xaesDeriveKey(x: XaesKey, nonce: Uint8Array): Promise<Uint8Array> {
+  return x.aes.encryptBlocks(kdfInput(x, nonce));
+}
+
+function kdfInput(x: XaesKey, nonce: Uint8Array): Uint8Array {
   const m = new Uint8Array(32);
   m[1] = 0x01;
   m[2] = 0x58;
@@ -45,7 +60,52 @@ export async function xaesDeriveKey(x: XaesKey, nonce: Uint8Array): Promise<Uint
     m[i] = (m[i] as number) ^ k;
     m[16 + i] = (m[16 + i] as number) ^ k;
   }
-  return x.aes.encryptBlocks(m);
+  return m;
+}
+
+/** Synchronous XAES-256-GCM seal; only for keys from {@link xaesPrepareSync}. */
+export function xaesSealSync(
+  b: Backend,
+  x: XaesKey,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+  prefix?: Uint8Array,
+): Uint8Array {
+  const sync = b.syncAesGcm;
+  const blocks = x.aes.encryptBlocksSync;
+  if (sync === undefined || blocks === undefined)
+    throw new TypeError('backend has no synchronous AES');
+  if (nonce.length !== XAES_NONCE_BYTES)
+    throw new RangeError('XAES-256-GCM nonce must be 24 bytes');
+  const kx = blocks(kdfInput(x, nonce));
+  try {
+    return sync.seal(kx, nonce.subarray(12), aad, plaintext, prefix);
+  } finally {
+    kx.fill(0);
+  }
+}
+
+/** Synchronous XAES-256-GCM open; only for keys from {@link xaesPrepareSync}. */
+export function xaesOpenSync(
+  b: Backend,
+  x: XaesKey,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Uint8Array | undefined {
+  const sync = b.syncAesGcm;
+  const blocks = x.aes.encryptBlocksSync;
+  if (sync === undefined || blocks === undefined)
+    throw new TypeError('backend has no synchronous AES');
+  if (nonce.length !== XAES_NONCE_BYTES)
+    throw new RangeError('XAES-256-GCM nonce must be 24 bytes');
+  const kx = blocks(kdfInput(x, nonce));
+  try {
+    return sync.open(kx, nonce.subarray(12), aad, sealed);
+  } finally {
+    kx.fill(0);
+  }
 }
 
 /** XAES-256-GCM seal; returns `prefix || ciphertext || tag`. */
