@@ -4,6 +4,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Encrypter } from 'age-encryption';
 import { bench, describe } from 'vitest';
 import {
   ageRecipientFromIdentity,
@@ -63,6 +64,12 @@ describe('age streaming encryption, 16 MiB', async () => {
       c.final();
       out.push(Buffer.concat([ct, c.getAuthTag()]));
     }
+  });
+
+  bench('age-encryption 0.3.1 Encrypter (noble ChaCha20, in memory), for reference', async () => {
+    const e = new Encrypter();
+    e.addRecipient(recipient);
+    await e.encrypt(plain);
   });
 
   bench('createBackupEncryptStream (age v1, X25519)', async () => {
