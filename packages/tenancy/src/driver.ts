@@ -41,12 +41,15 @@ export interface PgPoolClientLike {
   release(err?: Error | boolean): void;
   /** pg clients emit `error` when the server ends the session (for example pg_terminate_backend). */
   on?(event: 'error', listener: (err: Error) => void): unknown;
-  removeListener?(event: 'error', listener: (err: Error) => void): unknown;
 }
+
+const lostState = new WeakMap<object, { lost: boolean }>();
 
 /** The subset of a `pg.Pool` this package uses (`await pool.connect()`). */
 export interface PgPoolLike {
   connect(): Promise<PgPoolClientLike>;
+  /** pg pools emit `connect` for each new client; used to guard it from its first moment. */
+  on?(event: 'connect', listener: (client: PgPoolClientLike) => void): unknown;
 }
 
 /** The subset of a PGlite instance this package uses. */
@@ -94,19 +97,34 @@ export function pgDriver(pool: PgPoolLike): TenancyDriver {
   if (typeof pool?.connect !== 'function') {
     throw new TenancyError('ERR_TENANCY_INVALID_ARGUMENT', 'pgDriver needs a pool with connect()');
   }
+  // A client whose session ends (pg_terminate_backend, a network failure)
+  // emits 'error', possibly in the same socket read that finished connecting
+  // it, before the checkout promise resolves; without a listener that crashes
+  // the process. One listener per client, attached when the pool creates it
+  // and kept for its whole life, records the loss so the client is destroyed.
+  const guard = (client: PgPoolClientLike): { lost: boolean } => {
+    let state = lostState.get(client);
+    if (state === undefined) {
+      const fresh = { lost: false };
+      state = fresh;
+      lostState.set(client, fresh);
+      client.on?.('error', () => {
+        fresh.lost = true;
+      });
+    }
+    return state;
+  };
+  pool.on?.('connect', (client) => {
+    guard(client);
+  });
   return {
     name: 'pg',
     afterBegin: '',
     async connect(): Promise<TenancyConnection> {
       const client = await pool.connect();
       let released = false;
-      let lost = false;
-      // A checked-out client that loses its session emits 'error'; without a
-      // listener that would crash the process. Remember it and destroy the client.
-      const onError = (): void => {
-        lost = true;
-      };
-      client.on?.('error', onError);
+      const state = guard(client);
+      state.lost = false;
       return {
         async query(sql, params) {
           return toResult(await client.query(sql, [...params]));
@@ -118,8 +136,7 @@ export function pgDriver(pool: PgPoolLike): TenancyDriver {
         async release(destroy) {
           if (released) return;
           released = true;
-          client.removeListener?.('error', onError);
-          client.release(destroy || lost ? true : undefined);
+          client.release(destroy || state.lost ? true : undefined);
         },
       };
     },

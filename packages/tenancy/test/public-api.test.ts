@@ -39,3 +39,17 @@ describe('@palisade/tenancy public API', () => {
     expect(Object.keys(api).sort()).toEqual([...expectedRuntimeExports].sort());
   });
 });
+
+const expectedSqliteExports = [
+  'assertWorkspaceReadStatement',
+  'openWorkspaceReader',
+  'openWorkspaceWriter',
+  'resolveWorkspacePath',
+];
+
+describe('@palisade/tenancy/sqlite public API', () => {
+  it('exports exactly the committed runtime names', async () => {
+    const api = await import('@palisade/tenancy/sqlite');
+    expect(Object.keys(api).sort()).toEqual([...expectedSqliteExports].sort());
+  });
+});

@@ -1,0 +1,11 @@
+export {
+  assertWorkspaceReadStatement,
+  openWorkspaceReader,
+  openWorkspaceWriter,
+  resolveWorkspacePath,
+  type WorkspaceLocation,
+  type WorkspacePath,
+  type WorkspaceReader,
+  type WorkspaceRow,
+  type WorkspaceWriter,
+} from './sqlite.ts';

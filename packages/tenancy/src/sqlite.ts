@@ -1,0 +1,345 @@
+import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import Database from 'better-sqlite3';
+import { TenancyError } from './errors.ts';
+import { parseWorkspaceId } from './ids.ts';
+
+/** Where one workspace lives under the data directory. */
+export interface WorkspacePath {
+  /** The workspace id (validated). */
+  readonly workspaceId: string;
+  /** The canonical data directory (realpath). */
+  readonly root: string;
+  /** `<root>/workspaces/<id>`: the workspace's own folder. */
+  readonly dir: string;
+  /** `<dir>/workspace.db`. */
+  readonly file: string;
+}
+
+/** Options naming a workspace under a data directory. */
+export interface WorkspaceLocation {
+  /** Absolute data directory; must exist. */
+  readonly dataDir: string;
+  /** The workspace id (strict allow-list). */
+  readonly workspaceId: string;
+}
+
+const FILE = 'workspace.db';
+
+function pathEscape(): TenancyError {
+  // Never echo the id or the paths involved.
+  return new TenancyError('ERR_TENANCY_PATH_ESCAPE', 'the workspace path leaves its own folder');
+}
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync.native(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Resolves a workspace's folder and database file under the data directory.
+ * The id is validated against the allow-list first; then the folder must be a
+ * direct child of `<realpath(dataDir)>/workspaces` (no traversal, no sibling
+ * prefix), the folder and file, where they exist, must not be symlinks and
+ * must resolve (realpath) to exactly the expected place, and the file must not
+ * be hard-linked elsewhere.
+ *
+ * Exported from `@palisade/tenancy/sqlite`.
+ *
+ * @param location - Data directory and workspace id.
+ * @returns The canonical paths.
+ * @throws TenancyError `ERR_TENANCY_INVALID_ARGUMENT` (bad id or relative data dir), `ERR_TENANCY_PATH_ESCAPE`.
+ * @example
+ * ```ts
+ * const { file } = resolveWorkspacePath({ dataDir: '/var/lib/app', workspaceId: 'docs' });
+ * ```
+ */
+export function resolveWorkspacePath(location: WorkspaceLocation): WorkspacePath {
+  const workspaceId = parseWorkspaceId(location?.workspaceId);
+  const dataDir = location.dataDir;
+  if (typeof dataDir !== 'string' || !isAbsolute(dataDir) || dataDir.includes('\0')) {
+    throw new TenancyError('ERR_TENANCY_INVALID_ARGUMENT', 'dataDir must be an absolute path');
+  }
+  const root = realOrUndefined(dataDir);
+  if (root === undefined) {
+    throw new TenancyError('ERR_TENANCY_INVALID_ARGUMENT', 'dataDir does not exist');
+  }
+  const parent = join(root, 'workspaces');
+  const dir = join(parent, workspaceId);
+  const file = join(dir, FILE);
+  if (relative(parent, dir) !== workspaceId || dir.split(sep).includes('..')) throw pathEscape();
+  for (const [p, kind] of [
+    [parent, 'dir'],
+    [dir, 'dir'],
+    [file, 'file'],
+  ] as const) {
+    let st: ReturnType<typeof lstatSync>;
+    try {
+      st = lstatSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') break;
+      throw e;
+    }
+    if (st.isSymbolicLink()) throw pathEscape();
+    if (kind === 'dir' && !st.isDirectory()) throw pathEscape();
+    if (kind === 'file' && (!st.isFile() || st.nlink > 1)) throw pathEscape();
+    if (realOrUndefined(p) !== p) throw pathEscape();
+  }
+  return Object.freeze({ workspaceId, root, dir, file });
+}
+
+/** Words refused anywhere in a statement, on both paths. */
+const ALWAYS_FORBIDDEN = new Set([
+  'attach',
+  'detach',
+  'vacuum',
+  'load_extension',
+  'fts3_tokenizer',
+  'readfile',
+  'writefile',
+  'edit',
+]);
+
+function words(sql: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = sql.length;
+  const skipQuoted = (close: string): string => {
+    let j = i + 1;
+    let text = '';
+    for (;;) {
+      if (j >= n) throw forbidden();
+      if (sql[j] === close && sql[j + 1] === close && close !== ']') {
+        text += close;
+        j += 2;
+      } else if (sql[j] === close) {
+        j++;
+        break;
+      } else {
+        text += sql[j];
+        j++;
+      }
+    }
+    i = j;
+    return text;
+  };
+  while (i < n) {
+    const c = sql[i] as string;
+    if (c === '-' && sql[i + 1] === '-') {
+      const e = sql.indexOf('\n', i);
+      i = e === -1 ? n : e + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const e = sql.indexOf('*/', i + 2);
+      if (e === -1) throw forbidden();
+      i = e + 2;
+    } else if (c === "'") {
+      skipQuoted("'");
+    } else if (c === '"' || c === '`' || c === '[') {
+      out.push(skipQuoted(c === '[' ? ']' : c).toLowerCase());
+    } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j] as string)) j++;
+      out.push(sql.slice(i, j).toLowerCase());
+      i = j;
+    } else i++;
+  }
+  return out;
+}
+
+function forbidden(): TenancyError {
+  return new TenancyError(
+    'ERR_TENANCY_SQLITE_FORBIDDEN',
+    'statement refused on the workspace database',
+  );
+}
+
+function checkCommon(sql: string): string[] {
+  if (typeof sql !== 'string' || sql.includes('\0')) throw forbidden();
+  const w = words(sql);
+  if (w.length === 0) throw forbidden();
+  for (const x of w) if (ALWAYS_FORBIDDEN.has(x)) throw forbidden();
+  return w;
+}
+
+/**
+ * The query-path allow-list: one read-only SELECT / WITH / VALUES statement,
+ * no ATTACH, DETACH, VACUUM (incl. VACUUM INTO), PRAGMA or extension loading.
+ *
+ * Exported from `@palisade/tenancy/sqlite`.
+ *
+ * @param sql - One statement.
+ * @throws TenancyError `ERR_TENANCY_SQLITE_FORBIDDEN` otherwise.
+ * @example
+ * ```ts
+ * assertWorkspaceReadStatement('SELECT * FROM notes'); // ok
+ * ```
+ */
+export function assertWorkspaceReadStatement(sql: string): void {
+  const w = checkCommon(sql);
+  if (!['select', 'with', 'values'].includes(w[0] as string)) throw forbidden();
+  if (w.includes('pragma')) throw forbidden();
+}
+
+/** Rows returned by the workspace handles. */
+export type WorkspaceRow = Record<string, unknown>;
+
+/** The read-only query path of one workspace. */
+export interface WorkspaceReader {
+  /** The resolved paths. */
+  readonly path: WorkspacePath;
+  /** Runs one allow-listed read statement. @throws TenancyError `ERR_TENANCY_SQLITE_FORBIDDEN`. */
+  all(sql: string, params?: readonly unknown[]): WorkspaceRow[];
+  /** Closes the handle. */
+  close(): void;
+}
+
+/** The separate write path of one workspace. */
+export interface WorkspaceWriter {
+  /** The resolved paths. */
+  readonly path: WorkspacePath;
+  /** Runs one write or DDL statement (never ATTACH, DETACH, VACUUM, PRAGMA, extensions). */
+  run(sql: string, params?: readonly unknown[]): { changes: number };
+  /** Runs one read statement. */
+  all(sql: string, params?: readonly unknown[]): WorkspaceRow[];
+  /** Closes the handle. */
+  close(): void;
+}
+
+function harden(db: Database.Database, readonly: boolean): void {
+  // Functions in a hostile file's schema (views, triggers) must not run with our trust.
+  db.pragma('trusted_schema = OFF');
+  if (readonly) db.pragma('query_only = ON');
+}
+
+function prepared(db: Database.Database, sql: string): Database.Statement {
+  try {
+    return db.prepare(sql);
+  } catch (e) {
+    throw new TenancyError('ERR_TENANCY_SQLITE_FORBIDDEN', 'statement could not be prepared', {
+      cause: e,
+    });
+  }
+}
+
+/**
+ * Opens a workspace's database on the query path: `readonly: true`,
+ * `fileMustExist: true`, `query_only` and `trusted_schema = OFF`, and every
+ * statement passes {@link assertWorkspaceReadStatement} and SQLite's own
+ * read-only check. The raw handle is never exposed; extension loading is never
+ * enabled.
+ *
+ * Exported from `@palisade/tenancy/sqlite`.
+ *
+ * @param location - Data directory and workspace id.
+ * @returns A reader.
+ * @throws TenancyError `ERR_TENANCY_PATH_ESCAPE`, `ERR_TENANCY_WORKSPACE_NOT_FOUND`, `ERR_TENANCY_INVALID_ARGUMENT`.
+ * @example
+ * ```ts
+ * const r = openWorkspaceReader({ dataDir, workspaceId: 'docs' });
+ * const rows = r.all('SELECT id, title FROM notes WHERE id = ?', [id]);
+ * ```
+ */
+export function openWorkspaceReader(location: WorkspaceLocation): WorkspaceReader {
+  const path = resolveWorkspacePath(location);
+  let db: Database.Database;
+  try {
+    db = new Database(path.file, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new TenancyError(
+      'ERR_TENANCY_WORKSPACE_NOT_FOUND',
+      'the workspace database does not exist',
+      {
+        cause: e,
+      },
+    );
+  }
+  harden(db, true);
+  return Object.freeze({
+    path,
+    all(sql: string, params: readonly unknown[] = []): WorkspaceRow[] {
+      assertWorkspaceReadStatement(sql);
+      const stmt = prepared(db, sql);
+      if (!stmt.readonly || !stmt.reader) throw forbidden();
+      return stmt.all(...params) as WorkspaceRow[];
+    },
+    close(): void {
+      db.close();
+    },
+  });
+}
+
+/**
+ * Opens (and with `create`, creates) a workspace's database on the write
+ * path, separate from the reader. The folder is created with mode 0700 and
+ * re-validated after creation; ATTACH, DETACH, VACUUM, PRAGMA and extension
+ * loading are refused here too.
+ *
+ * Exported from `@palisade/tenancy/sqlite`.
+ *
+ * @param location - Data directory and workspace id, plus `create`.
+ * @returns A writer.
+ * @throws TenancyError `ERR_TENANCY_PATH_ESCAPE`, `ERR_TENANCY_WORKSPACE_NOT_FOUND`, `ERR_TENANCY_INVALID_ARGUMENT`.
+ * @example
+ * ```ts
+ * const w = openWorkspaceWriter({ dataDir, workspaceId: 'docs', create: true });
+ * w.run('CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, title TEXT)');
+ * ```
+ */
+export function openWorkspaceWriter(
+  location: WorkspaceLocation & { readonly create?: boolean },
+): WorkspaceWriter {
+  let path = resolveWorkspacePath(location);
+  if (location.create === true) {
+    for (const d of [join(path.root, 'workspaces'), path.dir]) {
+      try {
+        mkdirSync(d, { mode: 0o700 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+  }
+  path = resolveWorkspacePath(location);
+  let db: Database.Database;
+  try {
+    db = new Database(path.file, { fileMustExist: location.create !== true });
+  } catch (e) {
+    throw new TenancyError(
+      'ERR_TENANCY_WORKSPACE_NOT_FOUND',
+      'the workspace database does not exist',
+      {
+        cause: e,
+      },
+    );
+  }
+  // Re-check after open: the file we opened is the file we validated.
+  try {
+    resolveWorkspacePath(location);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  harden(db, false);
+  db.pragma('journal_mode = WAL');
+  const check = (sql: string): void => {
+    const w = checkCommon(sql);
+    if (w[0] === 'pragma') throw forbidden();
+  };
+  return Object.freeze({
+    path,
+    run(sql: string, params: readonly unknown[] = []): { changes: number } {
+      check(sql);
+      return { changes: prepared(db, sql).run(...params).changes };
+    },
+    all(sql: string, params: readonly unknown[] = []): WorkspaceRow[] {
+      check(sql);
+      return prepared(db, sql).all(...params) as WorkspaceRow[];
+    },
+    close(): void {
+      db.close();
+    },
+  });
+}
