@@ -6,4 +6,8 @@ import type { Command } from '../command.ts';
  */
 export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   demo: async () => (await import('./demo.ts')).demoCommand,
+  redact: async () => (await import('./redact.ts')).redactCommand,
+  keys: async () => (await import('./keys.ts')).keysCommand,
+  token: async () => (await import('./token.ts')).tokenCommand,
+  backup: async () => (await import('./backup.ts')).backupCommand,
 };
