@@ -224,7 +224,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
       runRule(c, text, h, sink);
     }
     if (genericOn && genericHits.length > 0) {
-      const seen = new Set<number>();
+      const seen = { until: 0 };
       const gsink: CandidateSink =
         disabledGeneric.has('generic-password') || disabledGeneric.has('generic-secret')
           ? {
@@ -285,9 +285,8 @@ export function createScanner(options: ScanOptions = {}): Scanner {
       if (overlapsAny(kept, c)) {
         c.outcome = 'overlapped';
         c.reason = 'a higher-ranked finding covers this span';
-      } else kept.push(c);
+      } else insertSorted(kept, c);
     }
-    kept.sort((a, b) => a.start - b.start);
     return explain ? cands : kept;
   };
 
@@ -366,22 +365,47 @@ function lineOf(text: string, at: number): string {
   return text.slice(s, e);
 }
 
+/** `kept` is sorted by start and non-overlapping; binary search the neighbours of `c`. */
 function overlapsAny(kept: readonly Candidate[], c: Candidate): boolean {
-  for (const k of kept) if (k.start < c.end && c.start < k.end) return true;
-  return false;
+  let lo = 0;
+  let hi = kept.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((kept[mid] as Candidate).start < c.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const next = kept[lo];
+  const prev = kept[lo - 1];
+  return (next !== undefined && next.start < c.end) || (prev !== undefined && prev.end > c.start);
+}
+
+function insertSorted(kept: Candidate[], c: Candidate): void {
+  let lo = 0;
+  let hi = kept.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((kept[mid] as Candidate).start < c.start) lo = mid + 1;
+    else hi = mid;
+  }
+  kept.splice(lo, 0, c);
 }
 
 function runRule(c: Compiled, text: string, hits: number[], sink: CandidateSink): void {
   const def = c.def;
   const n = text.length;
   if (def.mode === 'anchor') {
-    let last = -1;
+    // A token cannot start inside the previous match of the same rule.
+    let until = -1;
+    if (def.keywords.length > 1 && hits.length > 1) hits.sort((a, b) => a - b);
     for (const p of hits) {
-      if (p === last) continue;
-      last = p;
+      if (p < until) continue;
+      until = p + 1;
       c.sticky.lastIndex = p;
       const m = c.sticky.exec(text);
-      if (m !== null) emit(c, text, m, sink);
+      if (m !== null) {
+        until = m.index + m[0].length;
+        emit(c, text, m, sink);
+      }
     }
     return;
   }
@@ -434,10 +458,21 @@ function searchWindow(
 
 /** The provider keyword must precede the value, joined by a name tail and an assignment. */
 function contextOk(text: string, at: number, hitEnds: readonly number[], after: number): boolean {
-  for (let j = hitEnds.length - 1; j >= 0; j--) {
-    const h = hitEnds[j] as number;
-    if (h > at) continue;
-    if (at - h > Math.min(after, 80)) return false;
+  // Binary search for the last keyword end at or before `at`.
+  let lo = 0;
+  let hi = hitEnds.length - 1;
+  let j = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((hitEnds[mid] as number) <= at) {
+      j = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const reach = Math.min(after, 80);
+  for (let k = j; k >= 0 && k > j - 8; k--) {
+    const h = hitEnds[k] as number;
+    if (at - h > reach) return false;
     if (gapOk(text.slice(h, at))) return true;
   }
   return false;

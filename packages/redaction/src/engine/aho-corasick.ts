@@ -1,25 +1,18 @@
 // A case-insensitive Aho-Corasick automaton over ASCII, compiled to a dense
-// DFA (128 columns per state). One pass over the text reports every keyword
-// occurrence; characters outside ASCII reset the automaton to the root.
-
-/** One keyword occurrence: the keyword's index and the offset where it starts. */
-export interface KeywordHit {
-  readonly keyword: number;
-  readonly start: number;
-}
-
-const FOLD: Uint8Array = (() => {
-  const f = new Uint8Array(128);
-  for (let i = 0; i < 128; i++) f[i] = i >= 65 && i <= 90 ? i + 32 : i;
-  return f;
-})();
+// DFA over character classes (only characters that occur in some keyword get
+// their own class; every other character, and all non-ASCII, sends the
+// automaton back to the root). One pass over the text reports every keyword
+// occurrence.
 
 /** A compiled keyword automaton. */
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
-  readonly #delta: Int32Array;
+  readonly #delta: Uint16Array | Int32Array;
+  readonly #classes: Uint8Array;
+  readonly #width: number;
   /** For each state, the keyword indexes that end there (including via suffix links). */
   readonly #out: readonly (readonly number[] | undefined)[];
+  readonly #hasOut: Uint8Array;
 
   constructor(keywords: readonly string[]) {
     for (const k of keywords) {
@@ -29,13 +22,23 @@ export class KeywordAutomaton {
       }
     }
     this.keywords = keywords.map((k) => k.toLowerCase());
-    // Build the trie with goto maps.
+    // Character classes: 0 = "not in any keyword".
+    const classes = new Uint8Array(128);
+    let width = 1;
+    for (const k of this.keywords) {
+      for (let i = 0; i < k.length; i++) {
+        const c = k.charCodeAt(i);
+        if (classes[c] === 0) classes[c] = width++;
+      }
+    }
+    for (let c = 65; c <= 90; c++) classes[c] = classes[c + 32] as number;
+    // Trie with goto maps over classes.
     const gotoMaps: Map<number, number>[] = [new Map()];
     const outs: number[][] = [[]];
     this.keywords.forEach((k, idx) => {
       let s = 0;
       for (let i = 0; i < k.length; i++) {
-        const c = k.charCodeAt(i);
+        const c = classes[k.charCodeAt(i)] as number;
         const m = gotoMaps[s] as Map<number, number>;
         let nx = m.get(c);
         if (nx === undefined) {
@@ -49,15 +52,14 @@ export class KeywordAutomaton {
       (outs[s] as number[]).push(idx);
     });
     const n = gotoMaps.length;
-    const delta = new Int32Array(n * 128);
+    const delta = n < 65536 ? new Uint16Array(n * width) : new Int32Array(n * width);
     const fail = new Int32Array(n);
-    // BFS to fill failure links and the dense transition table.
     const queue: number[] = [];
-    for (let c = 0; c < 128; c++) {
-      const nx = (gotoMaps[0] as Map<number, number>).get(c);
+    const root = gotoMaps[0] as Map<number, number>;
+    for (let c = 1; c < width; c++) {
+      const nx = root.get(c);
       if (nx !== undefined) {
         delta[c] = nx;
-        fail[nx] = 0;
         queue.push(nx);
       }
     }
@@ -67,41 +69,43 @@ export class KeywordAutomaton {
       const so = outs[s] as number[];
       for (const o of outs[fs] as number[]) so.push(o);
       const m = gotoMaps[s] as Map<number, number>;
-      for (let c = 0; c < 128; c++) {
+      for (let c = 1; c < width; c++) {
         const nx = m.get(c);
         if (nx !== undefined) {
-          fail[nx] = delta[fs * 128 + c] as number;
-          delta[s * 128 + c] = nx;
+          fail[nx] = delta[fs * width + c] as number;
+          delta[s * width + c] = nx;
           queue.push(nx);
         } else {
-          delta[s * 128 + c] = delta[fs * 128 + c] as number;
+          delta[s * width + c] = delta[fs * width + c] as number;
         }
       }
     }
-    // Upper-case letters follow the lower-case transitions.
-    for (let s = 0; s < n; s++) {
-      for (let c = 65; c <= 90; c++) delta[s * 128 + c] = delta[s * 128 + c + 32] as number;
-    }
     this.#delta = delta;
+    this.#classes = classes;
+    this.#width = width;
     this.#out = outs.map((o) => (o.length === 0 ? undefined : o));
+    this.#hasOut = Uint8Array.from(outs, (o) => (o.length === 0 ? 0 : 1));
   }
 
-  /** Calls `onHit(keywordIndex, start)` for every keyword occurrence, in text order of end. */
+  /** Calls `onHit(keywordIndex, start)` for every keyword occurrence, in order of its end. */
   forEachHit(text: string, onHit: (keyword: number, start: number) => void): void {
     const delta = this.#delta;
-    const out = this.#out;
+    const classes = this.#classes;
+    const width = this.#width;
+    const hasOut = this.#hasOut;
     const kws = this.keywords;
     let s = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c > 127) {
+      const cls = c < 128 ? (classes[c] as number) : 0;
+      if (cls === 0) {
         s = 0;
         continue;
       }
-      s = delta[(s << 7) | (FOLD[c] as number)] as number;
-      const o = out[s];
-      if (o !== undefined) {
+      s = delta[s * width + cls] as number;
+      if (hasOut[s] === 1) {
+        const o = this.#out[s] as readonly number[];
         for (let j = 0; j < o.length; j++) {
           const k = o[j] as number;
           onHit(k, i + 1 - (kws[k] as string).length);

@@ -415,33 +415,30 @@ const THRESHOLD: Readonly<Record<NameClass, number>> = { password: 0, secret: 0.
 
 /**
  * Examines the assignment around a keyword hit at `hit` and adds at most one
- * candidate. `seen` holds identifier starts already handled.
+ * candidate. `state.until` is the end of the last name/value examined.
  */
 export function genericAt(
   text: string,
   hit: number,
-  seen: Set<number>,
+  state: { until: number },
   order: number,
   sink: CandidateSink,
 ): void {
+  // A keyword inside the previous name or value is not a new assignment; this
+  // also keeps the stage linear on inputs that repeat a keyword densely.
+  if (hit < state.until) return;
   const n = text.length;
   let a = hit;
   while (a > 0 && IDENT(text.charCodeAt(a - 1)) && hit - a < 80) a--;
-  if (seen.has(a)) return;
-  seen.add(a);
+  state.until = hit + 1;
   // `${NAME:-default}` templates and `arn:...:secret:name` paths are not assignments.
   const before = a > 0 ? text.charCodeAt(a - 1) : 0;
   if (before === 123 || before === 58 || before === 47) return;
   let b = hit;
   while (b < n && IDENT(text.charCodeAt(b)) && b - a < 120) b++;
+  state.until = b;
   const ident = text.slice(a, b);
-  const cls = classifyName(ident);
   const explainOnly = sink.explain;
-  if (cls === null) {
-    if (explainOnly)
-      reject(sink, a, b, 'name-not-secret', 'the name does not denote a secret value', order);
-    return;
-  }
   // Optional closing quote / bracket of the key, then the assignment operator.
   let i = b;
   const open = a > 0 ? text.charCodeAt(a - 1) : 0;
@@ -484,6 +481,12 @@ export function genericAt(
       i++;
       sp++;
     }
+  }
+  const cls = classifyName(ident);
+  if (cls === null) {
+    if (explainOnly)
+      reject(sink, a, b, 'name-not-secret', 'the name does not denote a secret value', order);
+    return;
   }
   // The value: quoted, or bare up to a delimiter.
   let vs = i;
@@ -531,6 +534,7 @@ export function genericAt(
       return;
     }
   }
+  state.until = Math.max(state.until, ve);
   const value = text.slice(vs, ve);
   const ruleId = cls === 'password' ? 'generic-password' : 'generic-secret';
   const why = rejectValue(value, cls, quoted, ident);

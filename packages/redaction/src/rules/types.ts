@@ -130,7 +130,8 @@ export function windowed(
     keywords: keywords.map((k) => k.toLowerCase()),
     pattern,
     caseInsensitive: extras.caseInsensitive ?? false,
-    mode: 'window' as const,
+    // With no look-back the keyword is where the match starts: run sticky there.
+    mode: before === 0 ? ('anchor' as const) : ('window' as const),
     before,
     after,
     confidence: extras.confidence ?? 'high',

@@ -96,7 +96,7 @@ export const uriRules: readonly RuleDefinition[] = [
     'adonet-password',
     'Password= / Pwd= in an ADO.NET connection string',
     ['password=', 'pwd=', 'password =', 'pwd ='],
-    `(?<![A-Za-z])(?:Password|Pwd)\\s{0,3}=\\s{0,3}(?<s>[^;'"\\s][^;'"\\r\\n]{0,127})(?![^;'"\\r\\n])`,
+    `(?<=(?:^|[;"'\\n])[ \\t]{0,3})(?:Password|Pwd)\\s{0,3}=\\s{0,3}(?<s>[^;'"\\s][^;'"\\r\\n]{0,127})(?![^;'"\\r\\n])`,
     0,
     150,
     { caseInsensitive: true, validate: validAdoNetContext },
