@@ -1,0 +1,458 @@
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { signCheckpoint } from './checkpoint.ts';
+import { AuditLogError } from './errors.ts';
+import {
+  type AuditEventInput,
+  encodeLeaf,
+  GENESIS_PREV,
+  parseAuditEvent,
+  type Sidecar,
+} from './event.ts';
+import type { AppendReceipt } from './file-store.ts';
+import { concatBytes, toBase64 } from './internal/bytes.ts';
+import { hashLeaf } from './internal/hash.ts';
+import { encodeCheckpointLine, encodeEntryLine } from './log-format.ts';
+import { RootAccumulator } from './merkle.ts';
+import { type EntryProof, proveEntry } from './proofs.ts';
+import {
+  formatVerifierKey,
+  type NoteSigner,
+  type NoteVerifier,
+  parseVerifierKey,
+} from './signed-note.ts';
+import { type Verdict, verifyLog } from './verifier.ts';
+
+/** The one method the store needs from a Postgres client: `pg.Client`, `pg.PoolClient` or PGlite. */
+export interface PgQueryable {
+  query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * Where transactions come from: a caller-made `pg.Pool` (anything with
+ * `connect()` returning a releasable client) or a PGlite instance (anything with
+ * `transaction(fn)`). The store never opens a connection of its own.
+ */
+export type PgDatabase =
+  | { connect(): Promise<PgQueryable & { release(err?: Error | boolean): void }> }
+  | { transaction<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T> };
+
+/** Options for {@link openPgStore}. */
+export interface PgStoreOptions {
+  /** The database (pool or PGlite). */
+  readonly db: PgDatabase;
+  /** Checkpoint origin prefix; each org's log origin is `<origin>/<org>`. */
+  readonly origin: string;
+  /** Signs checkpoints. */
+  readonly signer: NoteSigner;
+  /** Schema holding the tables (default `palisade_audit`); letters, digits, `_` only. */
+  readonly schema?: string;
+  /** Most events per transaction (default 2000). */
+  readonly maxBatch?: number;
+  /** Clock in ms (default `Date.now`). */
+  readonly now?: () => number;
+  /** Randomness for salts (default node:crypto). */
+  readonly randomBytes?: (n: number) => Uint8Array;
+}
+
+/** An org-scoped Postgres audit log. */
+export interface PgAuditStore {
+  /** The signer's verifier key. */
+  readonly verifierKey: string;
+  /** The checkpoint origin of one org's log. */
+  originOf(org: string): string;
+  /**
+   * Appends one event to its org's chain. Concurrent appends for one org are
+   * batched into one transaction; the receipt is `durable` once it commits.
+   */
+  append(event: AuditEventInput): Promise<AppendReceipt>;
+  /** Signs and stores a checkpoint of the org's current size (a heartbeat); undefined when empty. */
+  checkpoint(org: string): Promise<string | undefined>;
+  /** Number of entries of an org. */
+  size(org: string): Promise<number>;
+  /** The org's log in the shared line format (entries and checkpoints), paged. */
+  lines(org: string): AsyncIterable<string>;
+  /** Verifies an org's chain. */
+  verify(org: string, options?: { readonly trusted?: string }): Promise<Verdict>;
+  /** An inclusion proof for one entry against the org's latest checkpoint. */
+  prove(org: string, seq: number): Promise<EntryProof>;
+  /** Transactions used and events appended (the sequencer's batching). */
+  stats(): { readonly appended: number; readonly transactions: number };
+  /** Waits for queued appends. */
+  flush(): Promise<void>;
+}
+
+interface Pending {
+  readonly event: AuditEventInput;
+  readonly resolve: (r: AppendReceipt) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+function ident(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new AuditLogError('ERR_AUDIT_INVALID_ARGUMENT', 'schema must match [a-z_][a-z0-9_]*');
+  }
+  return schema;
+}
+
+function toBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  throw new AuditLogError('ERR_AUDIT_CORRUPT', 'expected a bytea column');
+}
+
+function toInt(v: unknown): number {
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  if (!Number.isSafeInteger(n))
+    throw new AuditLogError('ERR_AUDIT_CORRUPT', 'expected an integer column');
+  return n;
+}
+
+async function inTransaction<T>(db: PgDatabase, fn: (q: PgQueryable) => Promise<T>): Promise<T> {
+  if ('transaction' in db) return db.transaction(fn);
+  const client = await db.connect();
+  let ok = false;
+  try {
+    await client.query('BEGIN');
+    const r = await fn(client);
+    await client.query('COMMIT');
+    ok = true;
+    return r;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release(ok ? undefined : true);
+  }
+}
+
+/**
+ * Creates the audit tables (idempotent): `audit_heads` (one row per org: the
+ * chain tip and Merkle frontier, locked per org, never globally),
+ * `audit_entries` with `PRIMARY KEY (org, seq)` as the fork guard and the
+ * canonical leaf bytes in `bytea`, and `audit_checkpoints`.
+ *
+ * Exported from `@palisade/audit-log/pg`.
+ *
+ * @param db - Pool or PGlite.
+ * @param schema - Schema name (default `palisade_audit`).
+ * @returns Nothing.
+ * @throws AuditLogError `ERR_AUDIT_INVALID_ARGUMENT` for a bad schema name; driver errors.
+ * @example
+ * ```ts
+ * await createPgAuditSchema(pool);
+ * ```
+ */
+export async function createPgAuditSchema(
+  db: PgDatabase,
+  schema = 'palisade_audit',
+): Promise<void> {
+  const s = ident(schema);
+  await inTransaction(db, async (q) => {
+    await q.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.audit_heads (
+      org text PRIMARY KEY,
+      next_seq bigint NOT NULL,
+      prev_hash bytea NOT NULL,
+      last_recorded_at bigint NOT NULL,
+      frontier bytea NOT NULL
+    )`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.audit_entries (
+      org text NOT NULL,
+      seq bigint NOT NULL,
+      leaf bytea NOT NULL,
+      leaf_hash bytea NOT NULL,
+      side text,
+      recorded_at bigint NOT NULL,
+      PRIMARY KEY (org, seq)
+    )`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.audit_checkpoints (
+      org text NOT NULL,
+      size bigint NOT NULL,
+      id bigserial,
+      note text NOT NULL,
+      PRIMARY KEY (org, size, id)
+    )`);
+  });
+}
+
+class PgStore implements PgAuditStore {
+  readonly verifierKey: string;
+  private readonly verifiers: readonly NoteVerifier[];
+  private readonly s: string;
+  private readonly queues = new Map<string, Pending[]>();
+  private readonly running = new Map<string, Promise<void>>();
+  private appended = 0;
+  private transactions = 0;
+
+  private readonly o: PgStoreOptions;
+
+  constructor(o: PgStoreOptions) {
+    this.o = o;
+    this.s = ident(o.schema ?? 'palisade_audit');
+    this.verifierKey = formatVerifierKey(o.signer.name, o.signer.publicKey);
+    this.verifiers = [parseVerifierKey(this.verifierKey)];
+  }
+
+  originOf(org: string): string {
+    return `${this.o.origin}/${org}`;
+  }
+
+  append(event: AuditEventInput): Promise<AppendReceipt> {
+    let ev: AuditEventInput;
+    try {
+      ev = parseAuditEvent(event);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<AppendReceipt>((resolve, reject) => {
+      let q = this.queues.get(ev.org);
+      if (q === undefined) {
+        q = [];
+        this.queues.set(ev.org, q);
+      }
+      q.push({ event: ev, resolve, reject });
+      this.kick(ev.org);
+    });
+  }
+
+  /** The per-org sequencer: one batch (one transaction) in flight per org. */
+  private kick(org: string): void {
+    if (this.running.has(org)) return;
+    const run = (async () => {
+      const q = this.queues.get(org) as Pending[];
+      while (q.length > 0) {
+        const batch = q.splice(0, this.o.maxBatch ?? 2000);
+        try {
+          const receipts = await inTransaction(this.o.db, (tx) =>
+            this.writeBatch(
+              tx,
+              org,
+              batch.map((p) => p.event),
+            ),
+          );
+          this.transactions++;
+          this.appended += batch.length;
+          batch.forEach((p, i) => {
+            p.resolve(receipts[i] as AppendReceipt);
+          });
+        } catch (e) {
+          const err =
+            typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505'
+              ? new AuditLogError('ERR_AUDIT_FORK', 'another writer took this sequence number', {
+                  cause: e,
+                })
+              : e;
+          for (const p of batch) p.reject(err);
+        }
+      }
+      this.queues.delete(org);
+      this.running.delete(org);
+    })();
+    this.running.set(org, run);
+  }
+
+  private async lockHead(
+    tx: PgQueryable,
+    org: string,
+  ): Promise<{ next: number; prev: Uint8Array; last: number; acc: RootAccumulator }> {
+    const s = this.s;
+    await tx.query(
+      `INSERT INTO ${s}.audit_heads (org, next_seq, prev_hash, last_recorded_at, frontier)
+       VALUES ($1, 0, $2, 0, $3) ON CONFLICT (org) DO NOTHING`,
+      [org, Buffer.from(GENESIS_PREV), Buffer.alloc(0)],
+    );
+    const { rows } = await tx.query(
+      `SELECT next_seq, prev_hash, last_recorded_at, frontier FROM ${s}.audit_heads WHERE org = $1 FOR UPDATE`,
+      [org],
+    );
+    const h = rows[0];
+    if (h === undefined) throw new AuditLogError('ERR_AUDIT_CORRUPT', 'missing head row');
+    const next = toInt(h['next_seq']);
+    const fr = toBytes(h['frontier']);
+    const frontier: Uint8Array[] = [];
+    for (let i = 0; i < fr.length; i += 32) frontier.push(fr.subarray(i, i + 32));
+    return {
+      next,
+      prev: toBytes(h['prev_hash']),
+      last: toInt(h['last_recorded_at']),
+      acc: RootAccumulator.fromFrontier(next, frontier),
+    };
+  }
+
+  private async writeBatch(
+    tx: PgQueryable,
+    org: string,
+    events: readonly AuditEventInput[],
+  ): Promise<AppendReceipt[]> {
+    const s = this.s;
+    const head = await this.lockHead(tx, org);
+    const now = this.o.now ?? Date.now;
+    const rand = this.o.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
+    const receipts: AppendReceipt[] = [];
+    const rows: unknown[][] = [];
+    let { next, prev, last } = head;
+    for (const ev of events) {
+      const wall = now();
+      const back = wall < last ? last - wall : 0;
+      const recordedAt = Math.max(wall, last);
+      const enc = encodeLeaf(ev, next, prev, recordedAt, back, () => rand(16));
+      const lh = hashLeaf(enc.leafBytes);
+      rows.push([
+        org,
+        next,
+        Buffer.from(enc.leafBytes),
+        Buffer.from(lh),
+        enc.sidecar === null ? null : JSON.stringify(enc.sidecar),
+        recordedAt,
+      ]);
+      receipts.push({ seq: next, leafHash: toBase64(lh), recordedAt, durability: 'durable' });
+      head.acc.push(lh);
+      prev = lh;
+      last = recordedAt;
+      next++;
+    }
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      const params: unknown[] = [];
+      const values = chunk.map((r) => {
+        const b = params.length;
+        params.push(...r);
+        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+      });
+      await tx.query(
+        `INSERT INTO ${s}.audit_entries (org, seq, leaf, leaf_hash, side, recorded_at) VALUES ${values.join(', ')}`,
+        params,
+      );
+    }
+    await tx.query(
+      `UPDATE ${s}.audit_heads SET next_seq = $2, prev_hash = $3, last_recorded_at = $4, frontier = $5 WHERE org = $1`,
+      [org, next, Buffer.from(prev), last, Buffer.from(concatBytes(...head.acc.frontier()))],
+    );
+    // Seal the batch in the same transaction: a checkpoint within the commit of every append.
+    await this.insertCheckpoint(tx, org, next, head.acc.root(), now());
+    return receipts;
+  }
+
+  private async insertCheckpoint(
+    tx: PgQueryable,
+    org: string,
+    size: number,
+    root: Uint8Array,
+    time: number,
+  ): Promise<string> {
+    const note = signCheckpoint(
+      { origin: this.originOf(org), size, rootHash: root, extensions: [`time ${time}`] },
+      [this.o.signer],
+    );
+    await tx.query(
+      `INSERT INTO ${this.s}.audit_checkpoints (org, size, note) VALUES ($1, $2, $3)`,
+      [org, size, note],
+    );
+    return note;
+  }
+
+  async checkpoint(org: string): Promise<string | undefined> {
+    await this.flush();
+    return inTransaction(this.o.db, async (tx) => {
+      const head = await this.lockHead(tx, org);
+      if (head.next === 0) return undefined;
+      return this.insertCheckpoint(tx, org, head.next, head.acc.root(), (this.o.now ?? Date.now)());
+    });
+  }
+
+  async size(org: string): Promise<number> {
+    await this.flush();
+    return inTransaction(this.o.db, async (tx) => {
+      const { rows } = await tx.query(`SELECT next_seq FROM ${this.s}.audit_heads WHERE org = $1`, [
+        org,
+      ]);
+      return rows[0] === undefined ? 0 : toInt(rows[0]['next_seq']);
+    });
+  }
+
+  async *lines(org: string): AsyncIterable<string> {
+    const s = this.s;
+    const page = 5000;
+    let after = -1;
+    let cpAfter = -1;
+    let pendingCps: Array<{ size: number; note: string }> = [];
+    const loadCps = async (upTo: number): Promise<void> => {
+      const { rows } = await inTransaction(this.o.db, (tx) =>
+        tx.query(
+          `SELECT size, note FROM ${s}.audit_checkpoints WHERE org = $1 AND size > $2 AND size <= $3 ORDER BY size, id`,
+          [org, cpAfter, upTo],
+        ),
+      );
+      pendingCps = pendingCps.concat(
+        rows.map((r) => ({ size: toInt(r['size']), note: String(r['note']) })),
+      );
+      cpAfter = upTo;
+    };
+    for (;;) {
+      const { rows } = await inTransaction(this.o.db, (tx) =>
+        tx.query(
+          `SELECT seq, leaf, leaf_hash, side FROM ${s}.audit_entries WHERE org = $1 AND seq > $2 ORDER BY seq LIMIT ${page}`,
+          [org, after],
+        ),
+      );
+      if (rows.length === 0) break;
+      const lastSeq = toInt((rows[rows.length - 1] as Record<string, unknown>)['seq']);
+      await loadCps(lastSeq + 1);
+      for (const r of rows) {
+        const seq = toInt(r['seq']);
+        const side = r['side'] === null ? null : (JSON.parse(String(r['side'])) as Sidecar);
+        yield encodeEntryLine(toBytes(r['leaf_hash']), toBytes(r['leaf']), side);
+        while (pendingCps.length > 0 && (pendingCps[0] as { size: number }).size === seq + 1) {
+          yield encodeCheckpointLine((pendingCps.shift() as { note: string }).note);
+        }
+      }
+      after = lastSeq;
+      if (rows.length < page) break;
+    }
+  }
+
+  async verify(org: string, options: { readonly trusted?: string } = {}): Promise<Verdict> {
+    await this.flush();
+    return verifyLog(this.lines(org), {
+      verifiers: this.verifiers,
+      origin: this.originOf(org),
+      ...(options.trusted === undefined ? {} : { trusted: options.trusted }),
+    });
+  }
+
+  async prove(org: string, seq: number): Promise<EntryProof> {
+    await this.flush();
+    return proveEntry(this.lines(org), seq, this.verifiers);
+  }
+
+  stats(): { readonly appended: number; readonly transactions: number } {
+    return { appended: this.appended, transactions: this.transactions };
+  }
+
+  async flush(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+}
+
+/**
+ * Opens an org-scoped audit log on Postgres (a caller-made `pg.Pool`, or PGlite):
+ * one hash chain and Merkle tree per org, a per-org sequencer that batches
+ * concurrent appends into one transaction, a per-org row lock (never a global
+ * one) and `PRIMARY KEY (org, seq)` as the fork guard. Run
+ * {@link createPgAuditSchema} once first.
+ *
+ * Exported from `@palisade/audit-log/pg`.
+ *
+ * @param options - See {@link PgStoreOptions}.
+ * @returns The store.
+ * @throws AuditLogError `ERR_AUDIT_INVALID_ARGUMENT` for a bad schema name.
+ * @example
+ * ```ts
+ * const pool = new pg.Pool({ connectionString });
+ * await createPgAuditSchema(pool);
+ * const store = await openPgStore({ db: pool, origin: 'example.com/audit', signer });
+ * await store.append({ org: 'org-1', actor: 'user:1', action: 'member.invite', target: 'user:2' });
+ * ```
+ */
+export async function openPgStore(options: PgStoreOptions): Promise<PgAuditStore> {
+  return new PgStore(options);
+}
