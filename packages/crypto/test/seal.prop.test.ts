@@ -35,53 +35,64 @@ async function expectGeneric(p: Promise<unknown>): Promise<void> {
 }
 
 describe('sealed format properties', () => {
-  for (const mode of modes) {
-    test.prop([arbKeyBytes(), arbContextString(), arbPlaintext(), arbSealContext().map((c) => c)])(
-      `${mode.name}: open(seal(x)) = x for any size, key, workspace and context`,
-      async (bytes, ws, pt, c) => {
-        const k = deriveWorkspaceKey(masterKeyFromBytes(bytes), ws);
-        const ctx = { ...c, workspace: ws };
+  test.prop([arbKeyBytes(), arbContextString(), arbPlaintext(), arbSealContext()])(
+    'open(seal(x)) = x for any size, key, workspace and context (seal and sealDeterministic)',
+    async (bytes, ws, pt, c) => {
+      const k = deriveWorkspaceKey(masterKeyFromBytes(bytes), ws);
+      const ctx = { ...c, workspace: ws };
+      for (const mode of modes) {
         const sealed = await mode.fn(k, pt, ctx);
-        expect(await open(k, sealed, ctx)).toEqual(pt);
-      },
-    );
+        expect(Buffer.compare(await open(k, sealed, ctx), pt), mode.name).toBe(0);
+      }
+    },
+  );
 
-    test.prop([arbPlaintext(2000), arbSealContext(WS), fc.nat(), fc.integer({ min: 0, max: 7 })])(
-      `${mode.name}: any flipped bit anywhere fails with the generic error`,
-      async (pt, ctx, pos, bit) => {
+  test.prop([arbPlaintext(2000), arbSealContext(WS), fc.nat(), fc.integer({ min: 0, max: 7 })])(
+    'any flipped bit anywhere fails with the generic error (seal and sealDeterministic)',
+    async (pt, ctx, pos, bit) => {
+      for (const mode of modes) {
         const sealed = await mode.fn(key, pt, ctx);
         const bad = sealed.slice();
         const i = pos % bad.length;
         bad[i] = (bad[i] as number) ^ (1 << bit);
         await expectGeneric(open(key, bad, ctx));
-      },
-    );
+      }
+    },
+  );
 
-    test.prop([arbPlaintext(2000), arbSealContext(WS), fc.nat()])(
-      `${mode.name}: any truncation fails with the generic error`,
-      async (pt, ctx, cut) => {
+  test.prop([arbPlaintext(2000), arbSealContext(WS), fc.nat()])(
+    'any truncation fails with the generic error (seal and sealDeterministic)',
+    async (pt, ctx, cut) => {
+      for (const mode of modes) {
         const sealed = await mode.fn(key, pt, ctx);
         await expectGeneric(open(key, sealed.subarray(0, cut % sealed.length), ctx));
-      },
-    );
+      }
+    },
+  );
 
-    test.prop([
-      arbPlaintext(2000),
-      arbSealContext(WS),
-      fc.uint8Array({ minLength: 1, maxLength: 64 }),
-    ])(`${mode.name}: any extension fails with the generic error`, async (pt, ctx, extra) => {
-      const sealed = await mode.fn(key, pt, ctx);
-      await expectGeneric(open(key, new Uint8Array([...sealed, ...extra]), ctx));
-    });
+  test.prop([
+    arbPlaintext(2000),
+    arbSealContext(WS),
+    fc.uint8Array({ minLength: 1, maxLength: 64 }),
+  ])(
+    'any extension fails with the generic error (seal and sealDeterministic)',
+    async (pt, ctx, extra) => {
+      for (const mode of modes) {
+        const sealed = await mode.fn(key, pt, ctx);
+        await expectGeneric(open(key, new Uint8Array([...sealed, ...extra]), ctx));
+      }
+    },
+  );
 
-    test.prop([
-      arbPlaintext(500),
-      arbSealContext(WS),
-      fc.constantFrom('tenant', 'purpose', 'record', 'field'),
-      arbContextString(),
-    ])(
-      `${mode.name}: any change of tenant, purpose, record or field fails with the generic error`,
-      async (pt, ctx, field, value) => {
+  test.prop([
+    arbPlaintext(500),
+    arbSealContext(WS),
+    fc.constantFrom('tenant', 'purpose', 'record', 'field'),
+    arbContextString(),
+  ])(
+    'any change of tenant, purpose, record or field fails with the generic error (seal and sealDeterministic)',
+    async (pt, ctx, field, value) => {
+      for (const mode of modes) {
         const sealed = await mode.fn(key, pt, ctx);
         const other: Record<string, string | undefined> = { ...ctx };
         if (other[field] === value) other[field] = `${value}x`;
@@ -94,22 +105,24 @@ describe('sealed format properties', () => {
           else delete dropped[field];
           await expectGeneric(open(key, sealed, dropped as unknown as SealContext));
         }
-      },
-    );
+      }
+    },
+  );
 
-    test.prop([arbPlaintext(500), arbSealContext(), arbContextString()])(
-      `${mode.name}: a value sealed for workspace A never opens for workspace B (key or context)`,
-      async (pt, c, other) => {
-        fc.pre(other !== c.workspace);
-        const a = deriveWorkspaceKey(master, c.workspace);
-        const b = deriveWorkspaceKey(master, other);
+  test.prop([arbPlaintext(500), arbSealContext(), arbContextString()])(
+    'a value sealed for workspace A never opens for workspace B, by key or by context (seal and sealDeterministic)',
+    async (pt, c, other) => {
+      fc.pre(other !== c.workspace);
+      const a = deriveWorkspaceKey(master, c.workspace);
+      const b = deriveWorkspaceKey(master, other);
+      for (const mode of modes) {
         const sealed = await mode.fn(a, pt, c);
         await expectGeneric(open(b, sealed, { ...c, workspace: other }));
         await expectGeneric(open(a, sealed, { ...c, workspace: other }));
         await expectGeneric(open(b, sealed, c));
-      },
-    );
-  }
+      }
+    },
+  );
 
   test.prop([arbPlaintext(300), arbSealContext(WS)])(
     'a value never opens under a key derived from another master key',

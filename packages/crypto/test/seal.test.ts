@@ -14,6 +14,10 @@ import {
   sealDeterministic,
   type WorkspaceKey,
 } from '../src/index.ts';
+import type { Backend } from '../src/internal/backend.ts';
+import { backend } from '../src/internal/backends.ts';
+import { createSealingMaterial } from '../src/internal/key-material.ts';
+import { openWith, sealWith } from '../src/internal/sealed-format.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const master = generateMasterKey();
@@ -191,6 +195,31 @@ describe('seal / open', () => {
       const back = await open(key, await seal(key, pt, ctxA), ctxA);
       expect(Buffer.compare(back, pt)).toBe(0);
     }
+  });
+
+  it('checks the key commitment before decrypting: a value under another key never reaches AES-GCM', async () => {
+    const b = backend();
+    let gcmCalls = 0;
+    const counting: Backend = {
+      ...b,
+      syncAesGcm: undefined,
+      aesGcmOpen: (...args) => {
+        gcmCalls++;
+        return b.aesGcmOpen(...args);
+      },
+    } as Backend;
+    const mine = createSealingMaterial(b, new Uint8Array(32).fill(7), undefined, undefined);
+    const other = createSealingMaterial(b, new Uint8Array(32).fill(8), undefined, undefined);
+    const ctx = new Uint8Array(4);
+    const sealed = await sealWith(b, mine, enc('x'), ctx, 'random');
+    expect(await openWith(counting, other, sealed, ctx)).toBeUndefined();
+    // Same key id, forged: only the commitment differs.
+    const forged = sealed.slice();
+    forged.set(other.commitment, 12);
+    expect(await openWith(counting, mine, forged, ctx)).toBeUndefined();
+    expect(gcmCalls).toBe(0);
+    expect(await openWith(counting, mine, sealed, ctx)).toEqual(enc('x'));
+    expect(gcmCalls).toBe(1);
   });
 
   it('inspectSealed returns undefined for anything else', () => {

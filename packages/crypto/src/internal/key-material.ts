@@ -69,6 +69,7 @@ export function xaesOf(b: Backend, m: SealingMaterial): Promise<XaesKey> {
 
 /** The synchronous XAES state, made once per key; undefined when the backend is async-only. */
 export function xaesSyncOf(b: Backend, m: SealingMaterial): XaesKey | undefined {
+  if (b.syncAesGcm === undefined) return undefined;
   if (m.xaesSync === undefined) m.xaesSync = xaesPrepareSync(b, m.aesKey) ?? null;
   return m.xaesSync ?? undefined;
 }

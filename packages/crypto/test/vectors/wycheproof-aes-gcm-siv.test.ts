@@ -8,8 +8,9 @@ import { loadWycheproof, tallyTotal } from './wycheproof.ts';
 const file = loadWycheproof('aes_gcm_siv_test.json');
 
 describe('Wycheproof aes_gcm_siv (RFC 8452; native AES block function + POLYVAL)', () => {
-  for (const b of availableBackends()) {
-    it(`backend ${b.name}: 100% of ${file.numberOfTests} vectors`, async () => {
+  it('every backend (node:crypto, WebCrypto, noble) passes 100% of aes_gcm_siv: 136 valid, 66 invalid rejected', async () => {
+    expect(availableBackends().map((b) => b.name)).toEqual(['node', 'webcrypto', 'noble']);
+    for (const b of availableBackends()) {
       const tally = await runAead(file, {
         seal: (k, iv, aad, m) => gcmSivSeal(b, k, iv, aad, m),
         open: (k, iv, aad, s) => gcmSivOpen(b, k, iv, aad, s),
@@ -17,8 +18,8 @@ describe('Wycheproof aes_gcm_siv (RFC 8452; native AES block function + POLYVAL)
       });
       expect(tallyTotal(tally)).toBe(file.numberOfTests);
       expect(tally).toEqual({ passedValid: 136, rejectedInvalid: 66, rejectedUnsupported: 0 });
-    });
-  }
+    }
+  });
 
   it('agrees with @noble/ciphers gcmsiv for every plaintext length 0..200', async () => {
     const key = Uint8Array.from({ length: 32 }, (_, i) => i * 7);

@@ -10,8 +10,9 @@ const file = loadWycheproof('aes_gcm_test.json');
 // valid vectors with other IV sizes and the 6 invalid empty-IV ones are
 // rejected with a RangeError and counted.
 describe('Wycheproof aes_gcm', () => {
-  for (const b of availableBackends()) {
-    it(`backend ${b.name}: 100% of ${file.numberOfTests} vectors checked or rejected as out of contract`, async () => {
+  it('every backend (node:crypto, WebCrypto, noble) passes 100% of aes_gcm: 116 valid, 81 invalid rejected, 119 out-of-contract IV sizes refused with a RangeError', async () => {
+    expect(availableBackends().map((b) => b.name)).toEqual(['node', 'webcrypto', 'noble']);
+    for (const b of availableBackends()) {
       const tally = await runAead(file, {
         seal: (k, iv, aad, m) => b.aesGcmSeal(k, iv, aad, m),
         open: (k, iv, aad, s) => b.aesGcmOpen(k, iv, aad, s),
@@ -19,6 +20,6 @@ describe('Wycheproof aes_gcm', () => {
       });
       expect(tallyTotal(tally)).toBe(file.numberOfTests);
       expect(tally).toEqual({ passedValid: 116, rejectedInvalid: 81, rejectedUnsupported: 119 });
-    });
-  }
+    }
+  });
 });

@@ -12,19 +12,19 @@ describe('Wycheproof hmac_sha256', () => {
     { name: 'public hmacSha256', mac: hmacSha256 },
     ...availableBackends().map((b) => ({ name: `backend ${b.name}`, mac: b.hmacSha256 })),
   ];
-  for (const impl of impls) {
-    it(`${impl.name}: 100% of ${file.numberOfTests} vectors`, () => {
+  it('the public hmacSha256 and every backend pass 100% of hmac_sha256 (full and truncated tags)', () => {
+    for (const impl of impls) {
       const tally = newTally();
       for (const { group, test } of allTests(file)) {
         const tagBytes = (group['tagSize'] as number) / 8;
         const full = impl.mac(hex(test['key']), hex(test['msg']));
         const ok = timingSafeEqual(full.subarray(0, tagBytes), hex(test['tag']));
-        expect(ok, `tcId ${test.tcId} ${test.comment}`).toBe(test.result === 'valid');
+        expect(ok, `${impl.name} tcId ${test.tcId} ${test.comment}`).toBe(test.result === 'valid');
         if (ok) tally.passedValid++;
         else tally.rejectedInvalid++;
       }
       expect(tallyTotal(tally)).toBe(file.numberOfTests);
       expect(tally).toEqual({ passedValid: 66, rejectedInvalid: 108, rejectedUnsupported: 0 });
-    });
-  }
+    }
+  });
 });
