@@ -61,6 +61,7 @@ export {
   type NoteVerifier,
   noteKeyHash,
   noteSignerFromSeed,
+  noteSignerFromSigningKey,
   type OpenedNote,
   openNote,
   parseSignerKey,

@@ -1,3 +1,4 @@
+import { type SigningKey, sign, signingKeyFromSeed, verifySignature } from '@palisade/crypto';
 import { AuditLogError } from './errors.ts';
 import {
   concatBytes,
@@ -6,7 +7,6 @@ import {
   utf8DecodeStrict,
   utf8Encode,
 } from './internal/bytes.ts';
-import { ed25519Sign, ed25519Verify, keyFromSeed } from './internal/ed25519.ts';
 import { sha256 } from './internal/hash.ts';
 
 /** Signed-note algorithm byte for Ed25519. */
@@ -115,8 +115,14 @@ function makeVerifier(name: string, keyHash: number, publicKey: Uint8Array): Not
     name,
     keyHash,
     publicKey: pk,
-    verify: (message: Uint8Array, signature: Uint8Array): boolean =>
-      ed25519Verify(pk, message, signature),
+    verify: (message: Uint8Array, signature: Uint8Array): boolean => {
+      if (signature.length !== 64) return false;
+      try {
+        return verifySignature(pk, message, signature);
+      } catch {
+        return false;
+      }
+    },
   });
 }
 
@@ -168,13 +174,33 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
  * ```
  */
 export function noteSignerFromSeed(name: string, seed: Uint8Array): NoteSigner {
-  const { priv, publicKey } = keyFromSeed(seed);
+  if (seed.length !== 32) throw new TypeError('Ed25519 seed must be 32 bytes');
+  return noteSignerFromSigningKey(name, signingKeyFromSeed(seed));
+}
+
+/**
+ * A note signer from a `@palisade/crypto` Ed25519 signing key (the way to keep
+ * the private key inside the crypto package's key object).
+ *
+ * Exported from `@palisade/audit-log`.
+ *
+ * @param name - Key name (the log origin, by convention).
+ * @param key - A `SigningKey` from `generateSigningKey()` or `signingKeyFromSeed()`.
+ * @returns A {@link NoteSigner}.
+ * @throws AuditLogError `ERR_AUDIT_MALFORMED_KEY` for an invalid name.
+ * @example
+ * ```ts
+ * const signer = noteSignerFromSigningKey('example.com/log', generateSigningKey());
+ * ```
+ */
+export function noteSignerFromSigningKey(name: string, key: SigningKey): NoteSigner {
+  const publicKey = key.publicKey;
   const keyHash = noteKeyHash(name, publicKey);
   return Object.freeze({
     name,
     keyHash,
     publicKey,
-    sign: (message: Uint8Array): Uint8Array => ed25519Sign(priv, message),
+    sign: (message: Uint8Array): Uint8Array => sign(key, message),
   });
 }
 

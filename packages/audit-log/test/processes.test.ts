@@ -32,6 +32,8 @@ beforeAll(async () => {
     target: 'node20',
     outfile: bundle,
     minify: true,
+    // Bundle @palisade/crypto from its source, as the tests do (no build needed).
+    conditions: ['@palisade/source'],
     logLevel: 'silent',
   });
 });

@@ -21,6 +21,7 @@ const expectedRuntimeExports = [
   'merkleRoot',
   'noteKeyHash',
   'noteSignerFromSeed',
+  'noteSignerFromSigningKey',
   'openCheckpoint',
   'openFileStore',
   'openNote',
