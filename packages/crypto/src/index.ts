@@ -72,6 +72,7 @@ export {
   type SigningKey,
   sign,
   signingKeyFromSeed,
+  signingKeyIdOf,
   verifySignature,
 } from './signing-key.ts';
 export { timingSafeEqual } from './timing-safe-equal.ts';

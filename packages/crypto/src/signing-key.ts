@@ -23,8 +23,26 @@ export interface SigningKey {
 const KEY_ID_LABEL = utf8('palisade/crypto/v1/key-id/ed25519\0');
 const seeds = new WeakMap<object, Uint8Array>();
 
-/** The short id of an Ed25519 public key (16 hex chars of a labelled SHA-256). */
+/**
+ * The key id a {@link SigningKey} with this public key has: 16 hex chars of
+ * `SHA-256("palisade/crypto/v1/key-id/ed25519\0" || publicKey)`. Lets a
+ * verifier that holds only public keys match the `keyId` recorded next to a
+ * signature.
+ *
+ * Exported from `@palisade/crypto`.
+ *
+ * @param publicKey - 32-byte raw Ed25519 public key.
+ * @returns The 16-hex-character key id.
+ * @throws RangeError when `publicKey` is not 32 bytes; TypeError when not a Uint8Array.
+ *
+ * @example Find the key that signed a checkpoint.
+ * ```ts
+ * const pk = trustedKeys.find((k) => signingKeyIdOf(k) === checkpoint.keyId);
+ * ```
+ */
 export function signingKeyIdOf(publicKey: Uint8Array): string {
+  assertBytes(publicKey, 'publicKey');
+  if (publicKey.length !== 32) throw new RangeError('Ed25519 public key must be 32 bytes');
   return toHex(backend().sha256(concatBytes(KEY_ID_LABEL, publicKey)).subarray(0, 8));
 }
 

@@ -16,6 +16,7 @@ const expectedRuntimeExports = [
   'exportSigningKeySeed',
   'sign',
   'verifySignature',
+  'signingKeyIdOf',
   // core: keys, sealed format, key ring
   'generateMasterKey',
   'masterKeyFromBytes',

@@ -9,6 +9,7 @@ import {
   sha256,
   sign,
   signingKeyFromSeed,
+  signingKeyIdOf,
   timingSafeEqual,
   verifySignature,
 } from '../src/index.ts';
@@ -87,6 +88,8 @@ describe('Ed25519 signing keys', () => {
     expect(a.keyId).toMatch(/^[0-9a-f]{16}$/);
     expect(a.keyId).toBe(b.keyId);
     expect(generateSigningKey().keyId).not.toBe(a.keyId);
+    expect(signingKeyIdOf(a.publicKey)).toBe(a.keyId);
+    expect(() => signingKeyIdOf(new Uint8Array(31))).toThrow(RangeError);
     expect(a.purpose).toBe('signing');
   });
 
