@@ -1,10 +1,9 @@
 import { CryptoError } from './errors.ts';
 import {
   crc32Ascii,
-  equalBytes,
   fromHexStrict,
-  hexToBuffer,
   randomBytesInternal,
+  sha256HexUtf8,
   sha256Parts,
   sha256Utf8,
   toHex,
@@ -30,7 +29,6 @@ import {
 export const TOKEN_PATTERN: RegExp = /^pal[a-z0-9]{0,12}_[0-9A-Za-z]{49}$/;
 
 const PREFIX_RE = /^pal[a-z0-9]{0,12}$/;
-const BASE62_RE = /^[0-9A-Za-z]*$/;
 const HASH_HEX_RE = /^[0-9a-fA-F]{64}$/;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY_LEN = 43;
@@ -38,6 +36,7 @@ const CHECK_LEN = 6;
 // base62 of 2^256 - 1, 43 chars. The alphabet is in ASCII order, so a
 // fixed-length string comparison is a numeric comparison.
 const MAX_BODY = encodeBase62(2n ** 256n - 1n, BODY_LEN);
+const MAX_BODY_FIRST = MAX_BODY.charCodeAt(0);
 const HASH_LABEL = 'palisade/token/v1/storage-hash\u0000';
 const LOOKUP_LABEL = 'palisade/token/v1/lookup-id\u0000';
 
@@ -173,19 +172,28 @@ const PROBLEMS = {
 
 /** Offline checks without allocating errors; undefined when well formed. */
 function checkToken(token: string): keyof typeof PROBLEMS | undefined {
-  const sep = token.indexOf('_');
-  if (sep < 0) return 'separator';
-  if (sep < 3 || sep > 15 || !PREFIX_RE.test(token.slice(0, sep))) return 'prefix';
-  if (token.length - sep - 1 !== BODY_LEN + CHECK_LEN) return 'length';
-  if (!BASE62_RE.test(token.slice(sep + 1))) return 'alphabet';
-  const headEnd = sep + 1 + BODY_LEN;
-  if (token.slice(sep + 1, headEnd) > MAX_BODY) return 'range';
-  let crc = crc32Ascii(token.slice(0, headEnd));
+  // Fast path: one regex for the whole shape (the common, valid case).
+  if (!TOKEN_PATTERN.test(token)) return classifyShape(token);
+  const headEnd = token.length - CHECK_LEN;
+  const bodyStart = headEnd - BODY_LEN;
+  if (token.charCodeAt(bodyStart) >= MAX_BODY_FIRST && token.slice(bodyStart, headEnd) > MAX_BODY) {
+    return 'range';
+  }
+  let crc = crc32Ascii(token, headEnd);
   for (let i = token.length - 1; i >= headEnd; i--) {
-    if (token[i] !== ALPHABET[crc % 62]) return 'checksum';
+    if (token.charCodeAt(i) !== ALPHABET.charCodeAt(crc % 62)) return 'checksum';
     crc = Math.floor(crc / 62);
   }
   return crc === 0 ? undefined : 'checksum';
+}
+
+/** Why a string does not have the token shape (slow path, for error messages). */
+function classifyShape(token: string): keyof typeof PROBLEMS {
+  const sep = token.indexOf('_');
+  if (sep < 0) return 'separator';
+  if (!PREFIX_RE.test(token.slice(0, sep))) return 'prefix';
+  if (token.length - sep - 1 !== BODY_LEN + CHECK_LEN) return 'length';
+  return 'alphabet';
 }
 
 /**
@@ -283,5 +291,11 @@ export function verifyToken(token: string, storedHash: string): boolean {
     throw new TypeError('storedHash must be 64 hex characters');
   }
   if (checkToken(token) !== undefined) return false;
-  return equalBytes(storageHashBytes(token), hexToBuffer(storedHash));
+  // Compare lowercase hex of the 32-byte hashes without an early exit: the
+  // time depends only on the (fixed) length, never on where they differ.
+  const actual = sha256HexUtf8(HASH_LABEL + token);
+  const expected = storedHash.toLowerCase();
+  let diff = 0;
+  for (let i = 0; i < 64; i++) diff |= actual.charCodeAt(i) ^ expected.charCodeAt(i);
+  return diff === 0;
 }

@@ -98,10 +98,10 @@ const CRC_TABLE: Uint32Array = (() => {
   return t;
 })();
 
-/** CRC-32 (IEEE 802.3, as zlib) of an ASCII/latin1 string's char codes. */
-export function crc32Ascii(s: string): number {
+/** CRC-32 (IEEE 802.3, as zlib) of the char codes of `s` (ASCII/latin1), up to `end`. */
+export function crc32Ascii(s: string, end: number = s.length): number {
   let c = 0xffffffff;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0; i < end; i++) {
     c = (CRC_TABLE[(c ^ s.charCodeAt(i)) & 0xff] as number) ^ (c >>> 8);
   }
   return (c ^ 0xffffffff) >>> 0;
@@ -117,7 +117,7 @@ export function sha256Utf8(s: string): Uint8Array {
   return oneShotHash('sha256', s, 'buffer');
 }
 
-/** Hex (already validated) to bytes, without a copy. */
-export function hexToBuffer(hex: string): Uint8Array {
-  return Buffer.from(hex, 'hex');
+/** One-shot SHA-256 of a UTF-8 string, as lowercase hex. */
+export function sha256HexUtf8(s: string): string {
+  return oneShotHash('sha256', s, 'hex');
 }
