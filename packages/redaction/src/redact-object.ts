@@ -6,6 +6,8 @@ import {
   redactWithRun,
 } from './redact-text.ts';
 
+const MIN_SCAN = 6;
+
 /**
  * Key patterns whose values are censored by default (case-insensitive; `*`
  * matches any run of characters).
@@ -209,21 +211,34 @@ interface Walk {
 
 const EMPTY: readonly PathNode[] = [];
 
-function step(nodes: readonly PathNode[], key: string): { next: PathNode[]; hit: boolean } {
+let stepHit = false;
+
+/** Advances path-trie nodes by one key; sets `stepHit` when a path ends here. */
+function step(nodes: readonly PathNode[], key: string): readonly PathNode[] {
+  stepHit = false;
+  if (nodes.length === 1) {
+    const n = nodes[0] as PathNode;
+    const c = n.children.get(key);
+    const wc = n.wildcard;
+    if (c === undefined && wc === undefined) return EMPTY;
+    if (c !== undefined && wc === undefined) {
+      stepHit = c.terminal;
+      return c.children.size === 0 && c.wildcard === undefined ? EMPTY : [c];
+    }
+  }
   const next: PathNode[] = [];
-  let hit = false;
   for (const n of nodes) {
     const c = n.children.get(key);
     if (c !== undefined) {
       next.push(c);
-      if (c.terminal) hit = true;
+      if (c.terminal) stepHit = true;
     }
     if (n.wildcard !== undefined) {
       next.push(n.wildcard);
-      if (n.wildcard.terminal) hit = true;
+      if (n.wildcard.terminal) stepHit = true;
     }
   }
-  return { next, hit };
+  return next;
 }
 
 function censorable(value: unknown, verdict: KeyVerdict): boolean {
@@ -234,7 +249,7 @@ function censorable(value: unknown, verdict: KeyVerdict): boolean {
 
 function scanString(w: Walk, s: string): string {
   let out = s;
-  if (w.scan && s.length >= 6) {
+  if (w.scan && s.length >= MIN_SCAN) {
     w.run ??= createRun(w.runOptions);
     out = redactWithRun(w.run, s).text;
   }
@@ -244,7 +259,7 @@ function scanString(w: Walk, s: string): string {
 const TEXT_DECODER = new TextDecoder('utf-8', { fatal: true });
 
 function scanBytes(w: Walk, bytes: Uint8Array): Uint8Array | undefined {
-  if (!w.scan || bytes.length < 6) return undefined;
+  if (!w.scan || bytes.length < MIN_SCAN) return undefined;
   let text: string;
   try {
     text = TEXT_DECODER.decode(bytes);
@@ -265,9 +280,8 @@ function childKey(
   const verdict = w.keyVerdict(key);
   let next = EMPTY;
   if (nodes.length > 0) {
-    const s = step(nodes, key);
-    if (s.hit && censorable(value, 2)) return w.censor;
-    next = s.next;
+    next = step(nodes, key);
+    if (stepHit && censorable(value, 2)) return w.censor;
   }
   if (verdict !== 0 && censorable(value, verdict)) return w.censor;
   return visit(w, value, next, depth + 1);

@@ -54,6 +54,9 @@ export interface RedactionRun {
   readonly keep: ((finding: Finding) => boolean) | undefined;
   /** Values flagged so far in this run (bounded), propagated to later text. */
   readonly known: Map<string, Finding>;
+  /** Cached alternation of `known` (rebuilt when it grows). */
+  knownRe: RegExp | null | undefined;
+  knownReSize: number;
 }
 
 const ALLOW_COMMENT = 'palisade:allow';
@@ -73,6 +76,8 @@ export function createRun(options: RedactTextOptions | undefined): RedactionRun 
     pii: kinds === undefined || kinds.includes('pii'),
     keep: options?.keep,
     known: new Map(),
+    knownRe: undefined,
+    knownReSize: 0,
   };
 }
 
@@ -97,6 +102,20 @@ function lineHasAllowComment(text: string, start: number, end: number): boolean 
 const MAX_KNOWN = 1024;
 /** Shorter values are not propagated to other occurrences (too likely to collide). */
 const MIN_PROPAGATE = 6;
+
+const escapeRe = (v: string): string => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * One regex that finds every occurrence of many values in one pass (V8
+ * compiles the alternation to native code; far faster than one indexOf per
+ * value). Longer values first, so the longest match wins at a position.
+ */
+function alternation(values: Iterable<string>): RegExp | null {
+  const list = [...values].filter((v) => v.length >= MIN_PROPAGATE);
+  if (list.length === 0) return null;
+  list.sort((a, b) => b.length - a.length);
+  return new RegExp(list.map(escapeRe).join('|'), 'g');
+}
 
 function lineEndAt(text: string, pos: number): number {
   const nl = text.indexOf('\n', pos);
@@ -143,11 +162,31 @@ export function redactWithRun(
   const extra: Finding[] = [];
   const candidates = new Map<string, Finding>(run.known);
   for (const [v, f] of firstSeen) if (!candidates.has(v)) candidates.set(v, f);
-  for (const [value, f] of candidates) {
-    if (value.length < MIN_PROPAGATE) continue;
-    const fromEarlierCall = run.known.has(value);
-    for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
-      if (lineForward && !fromEarlierCall && f.start > lineEndAt(text, at)) continue;
+  let hasNew = false;
+  for (const v of firstSeen.keys()) {
+    if (!run.known.has(v)) {
+      hasNew = true;
+      break;
+    }
+  }
+  let re: RegExp | null;
+  if (hasNew) {
+    re = alternation(candidates.keys());
+  } else {
+    if (run.knownRe === undefined || run.knownReSize !== run.known.size) {
+      run.knownRe = alternation(run.known.keys());
+      run.knownReSize = run.known.size;
+    }
+    re = run.knownRe;
+  }
+  if (re !== null) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const value = m[0];
+      const at = m.index;
+      const f = candidates.get(value);
+      if (f === undefined || at === f.start) continue;
+      if (lineForward && !run.known.has(value) && f.start > lineEndAt(text, at)) continue;
       extra.push({ ...f, start: at, end: at + value.length });
     }
   }
