@@ -7,15 +7,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { installContainment } from '../src/install.ts';
 import { type Fixture, makeFixture, remoteRef, writeHook } from './git-fixture.ts';
-
-let f: Fixture | undefined;
-afterEach(() => {
-  f?.cleanup();
-  f = undefined;
-});
 
 const SHELLS = [
   { name: 'dash', shebang: '#!/usr/bin/dash' },
@@ -111,89 +105,110 @@ function setupManager(fx: Fixture, manager: Manager, log: string, worktree: stri
   }
 }
 
+async function managerCase(manager: Manager, shebang: string): Promise<void> {
+  const fx = makeFixture();
+  try {
+    const log = join(fx.root, 'hooks.log');
+    const wt = fx.addWorktree('agent');
+    setupManager(fx, manager, log, wt);
+    writeFileSync(log, '');
+    await installContainment(wt, { env: fx.env });
+    useShell(join(fx.repo, '.git'), shebang);
+    const env = { PATH: `${join(fx.root, 'bin')}:${fx.env.PATH}` };
+    writeFileSync(join(wt, 'a.txt'), 'a\n');
+    expect(fx.git(wt, ['add', 'a.txt'], env).status).toBe(0);
+    const commit = fx.git(wt, ['commit', '-q', '-m', 'agent change'], env);
+    expect(commit.stderr).toBe('');
+    expect(commit.status).toBe(0);
+    expect(fx.git(wt, ['checkout', '-q', '-b', 'second'], env).status).toBe(0);
+    const lines = readFileSync(log, 'utf8');
+    for (const name of HOOKS_EXERCISED)
+      expect(lines, `${manager} ${name} under ${shebang}`).toContain(`${manager} ${name}`);
+    // The hook layer alone (push-URL layer bypassed on the command line) still refuses.
+    const push = fx.git(
+      wt,
+      ['-c', `url.${fx.remote}.pushInsteadOf=${fx.remote}`, 'push', fx.remote, 'HEAD:refs/heads/h'],
+      env,
+    );
+    expect(push.status).not.toBe(0);
+    expect(push.stderr).toContain('palisade: push refused');
+    expect(remoteRef(fx, 'refs/heads/h')).toBeNull();
+  } finally {
+    fx.cleanup();
+  }
+}
+
 describe('hooks a repository already had still run, chained, in contained worktrees', () => {
-  for (const manager of ['plain', 'husky', 'lefthook', 'pre-commit', 'simple-git-hooks'] as const) {
+  it('plain .git/hooks run for every exercised hook name in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
+    for (const shell of SHELLS) await managerCase('plain', shell.shebang);
+  });
+
+  it('husky hooks (core.hooksPath=.husky/_) run in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
+    for (const shell of SHELLS) await managerCase('husky', shell.shebang);
+  });
+
+  it('lefthook hooks run in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
+    for (const shell of SHELLS) await managerCase('lefthook', shell.shebang);
+  });
+
+  it('pre-commit framework hooks run in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
+    for (const shell of SHELLS) await managerCase('pre-commit', shell.shebang);
+  });
+
+  it('simple-git-hooks hooks run in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
+    for (const shell of SHELLS) await managerCase('simple-git-hooks', shell.shebang);
+  });
+
+  it('the shared pre-push refuses in a contained worktree and runs the original elsewhere, under dash, bash and busybox ash', async () => {
     for (const shell of SHELLS) {
-      it(`${manager} hooks run for every exercised hook name in a contained worktree under ${shell.name}, and pre-push is refused`, async () => {
-        f = makeFixture();
-        const fx = f;
+      const fx = makeFixture();
+      try {
         const log = join(fx.root, 'hooks.log');
+        writeHook(join(fx.repo, '.git', 'hooks', 'pre-push'), logBody(log, 'original', 'pre-push'));
         const wt = fx.addWorktree('agent');
-        setupManager(fx, manager, log, wt);
-        writeFileSync(log, '');
         await installContainment(wt, { env: fx.env });
         useShell(join(fx.repo, '.git'), shell.shebang);
-        const env = { PATH: `${join(fx.root, 'bin')}:${fx.env.PATH}` };
-        writeFileSync(join(wt, 'a.txt'), 'a\n');
-        expect(fx.git(wt, ['add', 'a.txt'], env).status).toBe(0);
-        const commit = fx.git(wt, ['commit', '-q', '-m', 'agent change'], env);
-        expect(commit.stderr).toBe('');
-        expect(commit.status).toBe(0);
-        expect(fx.git(wt, ['checkout', '-q', '-b', 'second'], env).status).toBe(0);
-        const lines = readFileSync(log, 'utf8');
-        const tag = manager === 'lefthook' ? 'lefthook' : manager;
-        for (const name of HOOKS_EXERCISED) expect(lines).toContain(`${tag} ${name}`);
-        // The hook layer alone (push-URL layer bypassed on the command line) still refuses.
-        const push = fx.git(
-          wt,
-          [
-            '-c',
-            `url.${fx.remote}.pushInsteadOf=${fx.remote}`,
-            'push',
-            fx.remote,
-            'HEAD:refs/heads/h',
-          ],
-          env,
-        );
+        // Worktree hooksPath removed by the agent: the shared pre-push still refuses.
+        fx.ok(wt, ['config', '--worktree', '--unset', 'core.hooksPath']);
+        const push = fx.git(wt, [
+          '-c',
+          `url.${fx.remote}.pushInsteadOf=${fx.remote}`,
+          'push',
+          fx.remote,
+          'HEAD:refs/heads/c',
+        ]);
         expect(push.status).not.toBe(0);
         expect(push.stderr).toContain('palisade: push refused');
-        expect(remoteRef(fx, 'refs/heads/h')).toBeNull();
-      });
+        expect(remoteRef(fx, 'refs/heads/c')).toBeNull();
+        // The human's uncontained main worktree runs the original pre-push and publishes.
+        writeFileSync(log, '');
+        const human = fx.git(fx.repo, ['push', 'origin', 'main:refs/heads/human']);
+        expect(human.status).toBe(0);
+        expect(readFileSync(log, 'utf8')).toContain('original pre-push');
+        expect(remoteRef(fx, 'refs/heads/human')).not.toBeNull();
+      } finally {
+        fx.cleanup();
+      }
     }
-  }
+  });
 
-  for (const shell of SHELLS) {
-    it(`the shared pre-push refuses in a contained worktree and runs the original elsewhere under ${shell.name}`, async () => {
-      f = makeFixture();
-      const fx = f;
-      const log = join(fx.root, 'hooks.log');
-      writeHook(join(fx.repo, '.git', 'hooks', 'pre-push'), logBody(log, 'original', 'pre-push'));
-      const wt = fx.addWorktree('agent');
-      await installContainment(wt, { env: fx.env });
-      useShell(join(fx.repo, '.git'), shell.shebang);
-      // Worktree hooksPath removed by the agent: the shared pre-push still refuses.
-      fx.ok(wt, ['config', '--worktree', '--unset', 'core.hooksPath']);
-      const push = fx.git(wt, [
-        '-c',
-        `url.${fx.remote}.pushInsteadOf=${fx.remote}`,
-        'push',
-        fx.remote,
-        'HEAD:refs/heads/c',
-      ]);
-      expect(push.status).not.toBe(0);
-      expect(push.stderr).toContain('palisade: push refused');
-      expect(remoteRef(fx, 'refs/heads/c')).toBeNull();
-      // The human's uncontained main worktree runs the original pre-push and publishes.
-      writeFileSync(log, '');
-      const human = fx.git(fx.repo, ['push', 'origin', 'main:refs/heads/human']);
-      expect(human.status).toBe(0);
-      expect(readFileSync(log, 'utf8')).toContain('original pre-push');
-      expect(remoteRef(fx, 'refs/heads/human')).not.toBeNull();
-    });
-
-    it(`git-remote-contained prints why and exits 1 under ${shell.name}`, async () => {
-      f = makeFixture();
-      const fx = f;
-      const wt = fx.addWorktree('agent');
-      await installContainment(wt, { env: fx.env });
-      useShell(join(fx.repo, '.git'), shell.shebang);
-      const bin = join(fx.repo, '.git', 'palisade', 'bin');
-      const push = fx.git(wt, ['push', '--no-verify', 'origin', 'HEAD:refs/heads/r'], {
-        PATH: `${bin}:${fx.env.PATH}`,
-      });
-      expect(push.status).not.toBe(0);
-      expect(push.stderr).toContain("palisade: push to 'origin' refused");
-      expect(remoteRef(fx, 'refs/heads/r')).toBeNull();
-    });
-  }
+  it('git-remote-contained prints why and makes git fail under dash, bash and busybox ash', async () => {
+    for (const shell of SHELLS) {
+      const fx = makeFixture();
+      try {
+        const wt = fx.addWorktree('agent');
+        await installContainment(wt, { env: fx.env });
+        useShell(join(fx.repo, '.git'), shell.shebang);
+        const bin = join(fx.repo, '.git', 'palisade', 'bin');
+        const push = fx.git(wt, ['push', '--no-verify', 'origin', 'HEAD:refs/heads/r'], {
+          PATH: `${bin}:${fx.env.PATH}`,
+        });
+        expect(push.status).toBe(128);
+        expect(push.stderr).toContain("palisade: push to 'origin' refused");
+        expect(remoteRef(fx, 'refs/heads/r')).toBeNull();
+      } finally {
+        fx.cleanup();
+      }
+    }
+  });
 });
