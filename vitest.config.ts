@@ -27,6 +27,10 @@ export default defineConfig({
         },
       })),
       { extends: true as const, test: { name: 'repo', root: '.', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true as const,
+        test: { name: 'examples', root: './examples', include: ['*/test/**/*.test.ts'] },
+      },
     ],
   },
 });
