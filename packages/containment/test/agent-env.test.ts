@@ -190,7 +190,7 @@ describe('no kill switch', () => {
     expect(remoteRef(f, 'refs/heads/agent')).toBeNull();
   });
 
-  it('no rc file disables containment: .palisaderc, palisade.config.json and a [palisade] enabled=false config are ignored', async () => {
+  it('no rc file disables containment: .palisaderc, palisade.config.json and a [palisade] disable=true git config are ignored', async () => {
     f = makeFixture();
     const wt = f.addWorktree('agent');
     await installContainment(wt, { env: f.env });

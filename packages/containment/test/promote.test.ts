@@ -160,7 +160,7 @@ describe('promote', () => {
     expect(JSON.stringify(plan)).not.toContain(secret);
   });
 
-  it('promotion changes no containment state: the repository is byte-identical before and after', async () => {
+  it('promotion changes no containment file: config, config.worktree, hooks and the containment dir are byte-identical before and after', async () => {
     const { fx, wt } = await agentWorktree();
     const before = snapshotGitState(join(fx.repo, '.git'));
     await promote({

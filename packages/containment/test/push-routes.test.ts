@@ -45,7 +45,7 @@ const ROUTES: readonly Route[] = [
     withShim: 'shim',
   },
   {
-    name: 'git push -n-less --force',
+    name: 'git push --force',
     sh: 'git push --force origin agent',
     inRepo: 'push-url',
     withShim: 'shim',
