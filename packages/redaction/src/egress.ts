@@ -180,7 +180,8 @@ function prepareMode(policy: Policy, options: EgressOptions | undefined): Prepar
  * @param options - clock, scope, scanner, vault and user names.
  * @returns what may leave, and what was held back.
  * @throws RedactionError `ERR_REDACTION_EGRESS_DISABLED` in `off` mode;
- *   `ERR_REDACTION_CONSENT_REQUIRED` in `full` mode without a valid consent.
+ *   `ERR_REDACTION_CONSENT_REQUIRED` in `full` mode without a valid consent;
+ *   TypeError on a malformed policy, context or `now`.
  * @example Prepare context for a cloud assistant.
  * ```ts
  * const policy = parsePolicy({ mode: 'redacted' });

@@ -11,7 +11,16 @@ export interface MaskPathsOptions {
   readonly usernames?: readonly string[];
 }
 
-/** The mask that replaces a user name. */
+/**
+ * The mask that replaces a user name (also inside home directories).
+ *
+ * Exported from `@palisade/redaction`.
+ *
+ * @example
+ * ```ts
+ * maskPaths('/home/alice/x', { usernames: [] }) === `/home/${USER_MASK}/x`; // true
+ * ```
+ */
 export const USER_MASK = '<user>';
 
 // Generic account names: masking them everywhere would garble ordinary text.

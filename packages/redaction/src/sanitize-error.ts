@@ -42,7 +42,7 @@ function describeNonError(value: unknown, options: RedactTextOptions | undefined
  *
  * @param err - anything that was thrown.
  * @param options - redaction options (`maskPaths` defaults to true here).
- * @returns a sanitized `Error`.
+ * @returns a sanitized `Error`; never throws for any thrown value.
  * @example Sanitize before logging.
  * ```ts
  * const safe = sanitizeError(new Error('login failed for password=hunter22hunter'));
@@ -100,6 +100,7 @@ function toRecord(err: Error, seen: Set<object>): SanitizedErrorRecord {
  * @param err - anything that was thrown.
  * @param options - redaction options and an optional `correlationId` (default a random UUID).
  * @returns `{ response, record }`.
+ * @throws TypeError when `correlationId` is not 1-128 characters of `[A-Za-z0-9._:-]`.
  * @example In an HTTP error handler.
  * ```ts
  * const { response, record } = toClientError(e);
