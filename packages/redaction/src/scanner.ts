@@ -188,6 +188,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
   if (genericOn) for (const k of GENERIC_KEYWORDS) kwGeneric[addKw(k)] = true;
   const automaton = new KeywordAutomaton([...kwIndex.keys()]);
   const kwLens = [...kwIndex.keys()].map((k) => k.length);
+  const contextRule = Uint8Array.from(compiled, (c) => (c.def.mode === 'context' ? 1 : 0));
 
   const allowValues = new Set(options.allow?.values ?? []);
   const allowFps = new Set(options.allow?.fingerprints ?? []);
@@ -200,23 +201,25 @@ export function createScanner(options: ScanOptions = {}): Scanner {
     const hits: (number[] | undefined)[] = new Array(compiled.length);
     const genericHits: number[] = [];
     if (kwRules.length > 0) {
-      automaton.forEachHit(text, (k, start) => {
+      const { count, kw, pos } = automaton.collect(text);
+      for (let h = 0; h < count; h++) {
+        const k = kw[h] as number;
+        const start = pos[h] as number;
         const rs = kwRules[k] as number[];
         for (let j = 0; j < rs.length; j++) {
           const r = rs[j] as number;
-          const c = compiled[r] as Compiled;
-          const pos = c.def.mode === 'context' ? start + (kwLens[k] as number) : start;
+          const p = contextRule[r] === 1 ? start + (kwLens[k] as number) : start;
           const arr = hits[r];
-          if (arr === undefined) hits[r] = [pos];
-          else arr.push(pos);
+          if (arr === undefined) hits[r] = [p];
+          else arr.push(p);
         }
         if (kwGeneric[k] === true) genericHits.push(start);
-      });
+      }
     }
     for (let r = 0; r < compiled.length; r++) {
       const c = compiled[r] as Compiled;
       if (c.wholeText) {
-        searchWindow(c, text, 0, text.length, null, sink);
+        searchWindow(c, text, 0, text.length, sink);
         continue;
       }
       const h = hits[r];
@@ -410,6 +413,23 @@ function runRule(c: Compiled, text: string, hits: number[], sink: CandidateSink)
     return;
   }
   if (hits.length > 1) hits.sort((a, b) => a - b);
+  if (def.mode === 'context') {
+    // The value starts right after `<keyword><name tail><assignment>`: parse
+    // that in JS and run the regex sticky exactly once there.
+    let until = -1;
+    for (const h of hits) {
+      if (h < until) continue;
+      const at = valueStart(text, h);
+      if (at < 0) continue;
+      c.sticky.lastIndex = at;
+      const m = c.sticky.exec(text);
+      if (m !== null) {
+        until = m.index + m[0].length;
+        emit(c, text, m, sink);
+      } else until = at;
+    }
+    return;
+  }
   let ws = -1;
   let we = -1;
   for (const p of hits) {
@@ -419,11 +439,11 @@ function runRule(c: Compiled, text: string, hits: number[], sink: CandidateSink)
       if (e > we) we = e;
       continue;
     }
-    if (ws >= 0) searchWindow(c, text, ws, we, def.mode === 'context' ? hits : null, sink);
+    if (ws >= 0) searchWindow(c, text, ws, we, sink);
     ws = s;
     we = e;
   }
-  if (ws >= 0) searchWindow(c, text, ws, we, def.mode === 'context' ? hits : null, sink);
+  if (ws >= 0) searchWindow(c, text, ws, we, sink);
 }
 
 function searchWindow(
@@ -431,7 +451,6 @@ function searchWindow(
   text: string,
   ws: number,
   we: number,
-  contextHits: readonly number[] | null,
   sink: CandidateSink,
 ): void {
   const slice = ws === 0 && we === text.length ? text : text.slice(ws, we);
@@ -445,10 +464,7 @@ function searchWindow(
     const abs = ws + m.index;
     c.sticky.lastIndex = abs;
     const full = c.sticky.exec(text);
-    if (
-      full === null ||
-      (contextHits !== null && !contextOk(text, abs, contextHits, c.def.after))
-    ) {
+    if (full === null) {
       re.lastIndex = m.index + 1;
       continue;
     }
@@ -456,34 +472,44 @@ function searchWindow(
   }
 }
 
-/** The provider keyword must precede the value, joined by a name tail and an assignment. */
-function contextOk(text: string, at: number, hitEnds: readonly number[], after: number): boolean {
-  // Binary search for the last keyword end at or before `at`.
-  let lo = 0;
-  let hi = hitEnds.length - 1;
-  let j = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if ((hitEnds[mid] as number) <= at) {
-      j = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  const reach = Math.min(after, 80);
-  for (let k = j; k >= 0 && k > j - 8; k--) {
-    const h = hitEnds[k] as number;
-    if (at - h > reach) return false;
-    if (gapOk(text.slice(h, at))) return true;
-  }
-  return false;
-}
+const isNameChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 97 && c <= 122) ||
+  c === 95 ||
+  c === 45 ||
+  c === 46;
+const isQuote = (c: number): boolean => c === 34 || c === 39 || c === 96;
+const isBlank = (c: number): boolean => c === 32 || c === 9;
 
-const GAP_RE =
-  /^[\w.[\]-]{0,48}["'`\]]{0,2}\s{0,4}(?:=>|:=|==|[:=])\s{0,4}(?:["'`]|\[["'`]?|[A-Za-z]{1,12}\(["'`]?)?$/;
-const HEADER_GAP_RE = /^[\w-]{0,40}["'`]?\s{0,4}[,:]\s{0,4}["'`]?$/;
-
-function gapOk(gap: string): boolean {
-  return GAP_RE.test(gap) || HEADER_GAP_RE.test(gap);
+/**
+ * Where the value of `<keyword><name tail><assignment>` starts, or -1:
+ * a name tail (`_API_KEY`), an optional closing quote/bracket, an operator
+ * (`=`, `:`, `:=`, `=>`, `==`, or `,` between quoted header pairs), then an
+ * optional opening quote, `[`-quote or `Call(`-quote.
+ */
+export function valueStart(text: string, keywordEnd: number): number {
+  const n = text.length;
+  let i = keywordEnd;
+  const nameEnd = Math.min(n, i + 48);
+  while (i < nameEnd && isNameChar(text.charCodeAt(i))) i++;
+  for (let q = 0; q < 2 && i < n && (isQuote(text.charCodeAt(i)) || text.charCodeAt(i) === 93); q++)
+    i++;
+  for (let k = 0; k < 4 && i < n && isBlank(text.charCodeAt(i)); k++) i++;
+  const c0 = text.charCodeAt(i);
+  const c1 = text.charCodeAt(i + 1);
+  if ((c0 === 61 && c1 === 62) || (c0 === 58 && c1 === 61) || (c0 === 61 && c1 === 61)) i += 2;
+  else if (c0 === 61 || c0 === 58 || c0 === 44) i += 1;
+  else return -1;
+  for (let k = 0; k < 4 && i < n && isBlank(text.charCodeAt(i)); k++) i++;
+  const c = text.charCodeAt(i);
+  if (isQuote(c)) return i + 1;
+  if (c === 91) return isQuote(text.charCodeAt(i + 1)) ? i + 2 : i + 1;
+  let j = i;
+  while (j < n && j - i < 12 && (text.charCodeAt(j) | 32) >= 97 && (text.charCodeAt(j) | 32) <= 122)
+    j++;
+  if (j > i && text.charCodeAt(j) === 40) return isQuote(text.charCodeAt(j + 1)) ? j + 2 : j + 1;
+  return i;
 }
 
 function emit(c: Compiled, text: string, m: RegExpExecArray, sink: CandidateSink): void {

@@ -13,6 +13,7 @@ export class KeywordAutomaton {
   /** For each state, the keyword indexes that end there (including via suffix links). */
   readonly #out: readonly (readonly number[] | undefined)[];
   readonly #hasOut: Uint8Array;
+  readonly #lens: Int32Array;
 
   constructor(keywords: readonly string[]) {
     for (const k of keywords) {
@@ -85,6 +86,60 @@ export class KeywordAutomaton {
     this.#width = width;
     this.#out = outs.map((o) => (o.length === 0 ? undefined : o));
     this.#hasOut = Uint8Array.from(outs, (o) => (o.length === 0 ? 0 : 1));
+    this.#lens = Int32Array.from(this.keywords, (k) => k.length);
+  }
+
+  #kwBuf: Int32Array = new Int32Array(1024);
+  #posBuf: Int32Array = new Int32Array(1024);
+
+  /**
+   * Collects every keyword occurrence (keyword index and start offset, in
+   * order of their end) into internal buffers that are reused by the next call.
+   */
+  collect(text: string): {
+    readonly count: number;
+    readonly kw: Int32Array;
+    readonly pos: Int32Array;
+  } {
+    const delta = this.#delta;
+    const classes = this.#classes;
+    const width = this.#width;
+    const hasOut = this.#hasOut;
+    const lens = this.#lens;
+    let kwBuf = this.#kwBuf;
+    let posBuf = this.#posBuf;
+    let count = 0;
+    let s = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const cls = c < 128 ? (classes[c] as number) : 0;
+      if (cls === 0) {
+        s = 0;
+        continue;
+      }
+      s = delta[s * width + cls] as number;
+      if (hasOut[s] === 1) {
+        const o = this.#out[s] as readonly number[];
+        for (let j = 0; j < o.length; j++) {
+          if (count === kwBuf.length) {
+            const k2 = new Int32Array(count * 2);
+            k2.set(kwBuf);
+            kwBuf = k2;
+            const p2 = new Int32Array(count * 2);
+            p2.set(posBuf);
+            posBuf = p2;
+            this.#kwBuf = kwBuf;
+            this.#posBuf = posBuf;
+          }
+          const k = o[j] as number;
+          kwBuf[count] = k;
+          posBuf[count] = i + 1 - (lens[k] as number);
+          count++;
+        }
+      }
+    }
+    return { count, kw: kwBuf, pos: posBuf };
   }
 
   /** Calls `onHit(keywordIndex, start)` for every keyword occurrence, in order of its end. */

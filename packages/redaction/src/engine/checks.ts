@@ -76,18 +76,36 @@ export function ibanMod97Valid(iban: string): boolean {
   return rem === 1;
 }
 
+const COUNTS = new Int32Array(128);
+
 /** Shannon entropy in bits per character. */
 export function shannon(s: string): number {
-  if (s.length === 0) return 0;
-  const counts = new Map<number, number>();
-  for (let i = 0; i < s.length; i++) {
+  const len = s.length;
+  if (len === 0) return 0;
+  let other: Map<number, number> | undefined;
+  for (let i = 0; i < len; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 128) COUNTS[c] = (COUNTS[c] as number) + 1;
+    else {
+      other ??= new Map();
+      other.set(c, (other.get(c) ?? 0) + 1);
+    }
   }
   let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) continue;
+    const k = COUNTS[c] as number;
+    if (k === 0) continue;
+    const p = k / len;
     h -= p * Math.log2(p);
+    COUNTS[c] = 0;
+  }
+  if (other !== undefined) {
+    for (const k of other.values()) {
+      const p = k / len;
+      h -= p * Math.log2(p);
+    }
   }
   return h;
 }

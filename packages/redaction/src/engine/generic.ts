@@ -321,7 +321,18 @@ function splitWords(ident: string): string[] {
   return spaced.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
 }
 
+const nameCache = new Map<string, NameClass | null>();
+
 function classifyName(ident: string): NameClass | null {
+  const cached = nameCache.get(ident);
+  if (cached !== undefined) return cached;
+  const cls = classifyNameUncached(ident);
+  if (nameCache.size >= 4096) nameCache.clear();
+  nameCache.set(ident, cls);
+  return cls;
+}
+
+function classifyNameUncached(ident: string): NameClass | null {
   const words = splitWords(ident);
   if (words.length === 0) return null;
   for (const w of words) if (NEGATIVE_ANY.has(w)) return null;
@@ -413,6 +424,18 @@ export function wordiness(v: string): number {
 
 const THRESHOLD: Readonly<Record<NameClass, number>> = { password: 0, secret: 0.52, weak: 0.68 };
 
+/** True when `=`, `:` or `>` (of `=>`) follows within a quote and a few blanks. */
+function operatorNear(text: string, b: number): boolean {
+  const end = Math.min(text.length, b + 12);
+  for (let i = b; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61 || c === 58 || c === 62) return true;
+    if (c !== 32 && c !== 9 && c !== 34 && c !== 39 && c !== 96 && c !== 93 && c !== 45)
+      return false;
+  }
+  return false;
+}
+
 /**
  * Examines the assignment around a keyword hit at `hit` and adds at most one
  * candidate. `state.until` is the end of the last name/value examined.
@@ -428,15 +451,16 @@ export function genericAt(
   // also keeps the stage linear on inputs that repeat a keyword densely.
   if (hit < state.until) return;
   const n = text.length;
+  let b = hit;
+  while (b < n && IDENT(text.charCodeAt(b)) && b - hit < 120) b++;
+  state.until = b;
+  // Cheap rejection first: prose ("the token expired") has no operator after the name.
+  if (!sink.explain && !operatorNear(text, b)) return;
   let a = hit;
   while (a > 0 && IDENT(text.charCodeAt(a - 1)) && hit - a < 80) a--;
-  state.until = hit + 1;
   // `${NAME:-default}` templates and `arn:...:secret:name` paths are not assignments.
   const before = a > 0 ? text.charCodeAt(a - 1) : 0;
   if (before === 123 || before === 58 || before === 47) return;
-  let b = hit;
-  while (b < n && IDENT(text.charCodeAt(b)) && b - a < 120) b++;
-  state.until = b;
   const ident = text.slice(a, b);
   const explainOnly = sink.explain;
   // Optional closing quote / bracket of the key, then the assignment operator.
