@@ -15,14 +15,24 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('RFC 8785 (JCS) published test data', () => {
-  for (const name of ['weird', 'structures', 'values', 'unicode']) {
-    it(`canonical bytes of cyberphone testdata ${name}.json match the published output byte for byte`, () => {
-      const input: unknown = JSON.parse(readFileSync(dir(`input/${name}.json`), 'utf8'));
-      const expected = readFileSync(dir(`output/${name}.json`));
-      const got = canonicalBytes(input, { allowUnsafeIntegers: true });
-      expect(Buffer.from(got).equals(expected)).toBe(true);
-    });
-  }
+  const check = (name: string): void => {
+    const input: unknown = JSON.parse(readFileSync(dir(`input/${name}.json`), 'utf8'));
+    const expected = readFileSync(dir(`output/${name}.json`));
+    const got = canonicalBytes(input, { allowUnsafeIntegers: true });
+    expect(Buffer.from(got).equals(expected)).toBe(true);
+  };
+  it('canonical bytes of cyberphone testdata values.json match the published output byte for byte', () => {
+    check('values');
+  });
+  it('canonical bytes of cyberphone testdata weird.json match the published output byte for byte', () => {
+    check('weird');
+  });
+  it('canonical bytes of cyberphone testdata structures.json match the published output byte for byte', () => {
+    check('structures');
+  });
+  it('canonical bytes of cyberphone testdata unicode.json match the published output byte for byte', () => {
+    check('unicode');
+  });
 
   it('integers beyond 2^53 - 1 are rejected by default with ERR_AUDIT_UNSAFE_INTEGER', () => {
     expect(codeOf(() => canonicalize({ n: 1e30 }))).toBe('ERR_AUDIT_UNSAFE_INTEGER');
@@ -38,7 +48,7 @@ describe('RFC 8785 (JCS) published test data', () => {
     expect(canonicalize('\ud83d\ude02')).toBe('"\ud83d\ude02"');
   });
 
-  it('NUL is escaped as \\u0000 and Unicode is never normalised', () => {
+  it('NUL is escaped (never dropped) and Unicode is never normalised', () => {
     expect(canonicalize('a\u0000b')).toBe('"a\\u0000b"');
     // NFC "é" and NFD "e\u0301" stay different bytes.
     expect(canonicalize('\u00e9')).not.toBe(canonicalize('e\u0301'));

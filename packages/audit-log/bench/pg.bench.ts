@@ -1,0 +1,76 @@
+// Postgres appends for one org through the sequencer (1000 concurrent appends
+// per iteration, batched into transactions) vs the raw floor: the same rows in
+// one multi-row INSERT transaction. Uses the real server when
+// PALISADE_TEST_PG_URL is set, PGlite otherwise.
+import { PGlite } from '@electric-sql/pglite';
+import { noteSignerFromSeed } from '@palisade/audit-log';
+import { createPgAuditSchema, openPgStore, type PgDatabase } from '@palisade/audit-log/pg';
+import pg from 'pg';
+import { bench, describe } from 'vitest';
+
+const url = process.env.PALISADE_TEST_PG_URL ?? '';
+const db: PgDatabase =
+  url === ''
+    ? (new PGlite() as unknown as PgDatabase)
+    : (new pg.Pool({ connectionString: url, max: 4 }) as unknown as PgDatabase);
+const schema = `audit_bench_${process.pid}`;
+await createPgAuditSchema(db, schema);
+const store = await openPgStore({
+  db,
+  origin: 'bench',
+  signer: noteSignerFromSeed('bench', new Uint8Array(32).fill(3)),
+  schema,
+});
+const BATCH = 1000;
+let n = 0;
+const run = async (sql: string, params: unknown[]): Promise<void> => {
+  if ('transaction' in db) await db.transaction((tx) => tx.query(sql, params));
+  else {
+    const c = await db.connect();
+    try {
+      await c.query(sql, params);
+    } finally {
+      c.release();
+    }
+  }
+};
+await run(
+  `CREATE TABLE IF NOT EXISTS ${schema}.raw (org text, seq bigint, leaf bytea, leaf_hash bytea, side text, recorded_at bigint, PRIMARY KEY (org, seq))`,
+  [],
+);
+
+describe(`Postgres appends for one org (${url === '' ? 'PGlite' : 'real server'}), ${BATCH} per iteration`, () => {
+  bench(
+    'audit-log pg store (per-org sequencer)',
+    async () => {
+      const ps = [];
+      for (let i = 0; i < BATCH; i++)
+        ps.push(
+          store.append({
+            org: 'org-1',
+            actor: 'user:1',
+            action: 'secret.read',
+            target: `db/${n++}`,
+          }),
+        );
+      await Promise.all(ps);
+    },
+    { time: 3000 },
+  );
+  bench(
+    'raw floor: one multi-row INSERT of the same row count',
+    async () => {
+      const params: unknown[] = [];
+      const values: string[] = [];
+      const leaf = Buffer.alloc(200, 97);
+      const h = Buffer.alloc(32, 1);
+      for (let i = 0; i < BATCH; i++) {
+        const b = params.length;
+        params.push('org-1', n++, leaf, h, null, Date.now());
+        values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
+      }
+      await run(`INSERT INTO ${schema}.raw VALUES ${values.join(', ')}`, params);
+    },
+    { time: 3000 },
+  );
+});
