@@ -298,12 +298,23 @@ function copyError(w: Walk, err: Error, nodes: readonly PathNode[], depth: numbe
       enumerable: false,
     });
   };
+  // message and stack are read through property access: depending on the
+  // engine version, `stack` is an own data property, an own accessor or an
+  // inherited one, and the copy must carry it as a plain string either way.
+  for (const key of ['message', 'stack'] as const) {
+    let v: unknown;
+    try {
+      v = err[key];
+    } catch {
+      v = undefined;
+    }
+    if (typeof v === 'string') define(key, scanString(w, v));
+  }
   const own = Object.getOwnPropertyDescriptors(err);
   for (const [key, d] of Object.entries(own)) {
-    if (!('value' in d)) continue; // accessors are not invoked
-    if (key === 'message' || key === 'stack') {
-      define(key, typeof d.value === 'string' ? scanString(w, d.value) : d.value);
-    } else if (key === 'cause' || key === 'errors' || d.enumerable !== true) {
+    if (key === 'message' || key === 'stack') continue;
+    if (!('value' in d)) continue; // other accessors are not invoked
+    if (key === 'cause' || key === 'errors' || d.enumerable !== true) {
       define(key, visit(w, d.value, EMPTY, depth + 1));
     } else {
       Object.defineProperty(out, key, {

@@ -40,6 +40,18 @@ describe('sanitizeError', () => {
     expect(((safe.errors[1] as Error).cause as Error).cause).toBe(safe.errors[1]);
   });
 
+  it('sanitizes a stack exposed as an accessor (as some engine versions do)', () => {
+    const err = new Error('plain');
+    Object.defineProperty(err, 'stack', {
+      get: () => `Error: plain\n    at login (/srv/app.js:1:1) key=${AWS}`,
+      configurable: true,
+    });
+    const safe = sanitizeError(err);
+    expect(safe.stack).toContain('<secret:aws-access-key-id#1>');
+    expect(safe.stack).not.toContain(AWS);
+    expect(JSON.stringify(toClientError(err).record)).not.toContain(AWS);
+  });
+
   it('turns a thrown non-Error into an Error without leaking it', () => {
     expect(sanitizeError(`bad ${AWS}`).message).toBe('bad <secret:aws-access-key-id#1>');
     expect(sanitizeError({ token: AWS }).message).toBe('a non-Error value was thrown (object)');
