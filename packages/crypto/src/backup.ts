@@ -283,7 +283,9 @@ class AgeEncryptTransform extends Transform {
     const ct = c.update(plain);
     c.final();
     this.counter++;
-    this.push(Buffer.concat([ct, c.getAuthTag()], ct.length + TAG));
+    // Two pushes instead of a concatenation: no 64 KiB copy per chunk.
+    this.push(ct);
+    this.push(c.getAuthTag());
   }
 
   override _transform(chunk: Buffer | string, _enc: BufferEncoding, cb: TransformCallback): void {

@@ -248,3 +248,17 @@ describe('age backups: differential against the age-encryption package', () => {
     expect(Buffer.from(await pd.decrypt(ourScrypt))).toEqual(Buffer.from(bytes(70_000)));
   });
 });
+
+describe('age backups: internal primitives', () => {
+  it('hkdf32 (two HMACs) equals node:crypto hkdfSync for empty and non-empty salts', async () => {
+    const { hkdfSync, randomBytes } = await import('node:crypto');
+    const { hkdf32 } = await import('../src/age/primitives.ts');
+    for (const saltLen of [0, 16, 64]) {
+      const ikm = randomBytes(32);
+      const salt = randomBytes(saltLen);
+      expect(Buffer.from(hkdf32(ikm, salt, 'payload'))).toEqual(
+        Buffer.from(hkdfSync('sha256', ikm, salt, 'payload', 32)),
+      );
+    }
+  });
+});

@@ -15,6 +15,7 @@ import {
   hkdf32,
   scryptAsync,
   x25519,
+  x25519Ephemeral,
   x25519PrivateKey,
   x25519PublicFromPrivate,
 } from './primitives.ts';
@@ -53,7 +54,7 @@ export function headerMac(fileKey: Uint8Array, macInput: string): Uint8Array {
 }
 
 export function x25519Stanza(recipient: Uint8Array, fileKey: Uint8Array): Stanza {
-  const eph = x25519PrivateKey(randomBytesInternal(32));
+  const eph = x25519Ephemeral();
   const share = x25519PublicFromPrivate(eph);
   const shared = x25519(eph, recipient);
   if (shared === undefined) {
