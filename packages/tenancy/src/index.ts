@@ -1,3 +1,4 @@
+export { assertCitusTenantStatement, citusStartSql, withCitusTenant } from './citus.ts';
 export {
   bindTenant,
   currentTenant,
@@ -40,6 +41,14 @@ export {
   requestIdSchema,
   workspaceIdSchema,
 } from './ids.ts';
+export {
+  assertNoIndexLoss,
+  type CheckIndexLossOptions,
+  checkIndexLoss,
+  type IndexLossFinding,
+  type IndexLossReport,
+  type RegisteredQuery,
+} from './index-loss.ts';
 export {
   type CheckPostureOptions,
   checkPosture,

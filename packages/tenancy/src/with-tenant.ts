@@ -86,10 +86,31 @@ function aborted(): TenancyError {
  * );
  * ```
  */
-export async function withTenant<T>(
+export function withTenant<T>(
   db: TenancyDriver,
   fn: (tx: TenantTransaction) => Promise<T>,
   options: WithTenantOptions = {},
+): Promise<T> {
+  return _runTenantScope(db, fn, options, DEFAULT_PROFILE);
+}
+
+/** @internal How a scope starts and which statements it admits. */
+export interface _ScopeProfile {
+  start(ctx: TenantContext, afterBegin: string): string;
+  check(sql: string, params: readonly unknown[], ctx: TenantContext): void;
+}
+
+const DEFAULT_PROFILE: _ScopeProfile = {
+  start: (ctx, afterBegin) => _startSql(ctx, afterBegin),
+  check: (sql) => assertTenantStatement(sql),
+};
+
+/** @internal The scope shared by the default and Citus profiles. */
+export async function _runTenantScope<T>(
+  db: TenancyDriver,
+  fn: (tx: TenantTransaction) => Promise<T>,
+  options: WithTenantOptions,
+  profile: _ScopeProfile,
 ): Promise<T> {
   const ctx = requireTenant();
   if (typeof fn !== 'function' || typeof db?.connect !== 'function') {
@@ -105,7 +126,7 @@ export async function withTenant<T>(
   try {
     let start: Awaited<ReturnType<TenancyConnection['simple']>>;
     try {
-      start = await conn.simple(_startSql(ctx, db.afterBegin));
+      start = await conn.simple(profile.start(ctx, db.afterBegin));
     } catch (e) {
       throw new TenancyError(
         'ERR_TENANCY_TRANSACTION_FAILED',
@@ -152,10 +173,10 @@ export async function withTenant<T>(
           );
         }
         if (isAborted(signal)) throw aborted();
-        assertTenantStatement(sql);
         if (!Array.isArray(params)) {
           throw new TenancyError('ERR_TENANCY_INVALID_ARGUMENT', 'params must be an array');
         }
+        profile.check(sql, params, ctx);
         try {
           const r = await conn.query(sql, params);
           return { rows: r.rows as R[], rowCount: r.rowCount };
