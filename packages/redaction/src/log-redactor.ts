@@ -43,7 +43,9 @@ export function createLogRedactor(options?: RedactObjectOptions): LogRedactor {
       return redact(record);
     },
     logMethod(args, method) {
-      method.apply(this, args.map(redact));
+      // One call for all arguments, so a value censored under a sensitive
+      // key is also replaced where the message repeats it.
+      method.apply(this, redact(args));
     },
     redact,
   };

@@ -5,7 +5,9 @@ import {
   type RedactTextOptions,
   redactWithRun,
 } from './redact-text.ts';
+import { fingerprintSecret } from './scanner.ts';
 
+/** Strings shorter than this are not scanned (no known secret format is shorter). */
 const MIN_SCAN = 6;
 
 /**
@@ -451,8 +453,68 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
       runOptions: options,
       run: undefined,
     };
+    if (scan) seedCensoredValues(w, value, rootNodes);
     return visit(w, value, rootNodes, 0) as T;
   };
+}
+
+/**
+ * Finds the string values that key patterns or paths will censor, and makes
+ * the run replace them wherever else they appear in the same value (a
+ * password under `password` that is also echoed in a log message).
+ */
+function seedCensoredValues(w: Walk, value: unknown, rootNodes: readonly PathNode[]): void {
+  const found = new Set<string>();
+  const seen = new Set<object>();
+  const walk = (v: unknown, nodes: readonly PathNode[], depth: number): void => {
+    if (typeof v !== 'object' || v === null || depth > w.maxDepth || seen.has(v)) return;
+    if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof RegExp) return;
+    seen.add(v);
+    const child = (key: string, x: unknown): void => {
+      let next = EMPTY;
+      let hit = false;
+      if (nodes.length > 0) {
+        next = step(nodes, key);
+        hit = stepHit;
+      }
+      const verdict = w.keyVerdict(key);
+      if ((hit || verdict !== 0) && typeof x === 'string') {
+        if (x.length >= MIN_SCAN) found.add(x);
+        return;
+      }
+      if (hit || (verdict !== 0 && censorable(x, verdict))) return;
+      walk(x, next, depth + 1);
+    };
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) child(String(i), v[i]);
+    } else if (v instanceof Map) {
+      for (const [k, x] of v)
+        if (typeof k === 'string') child(k, x);
+        else walk(x, EMPTY, depth + 1);
+    } else if (v instanceof Set) {
+      for (const x of v) walk(x, EMPTY, depth + 1);
+    } else {
+      if (v instanceof Error) {
+        walk(v.cause, EMPTY, depth + 1);
+        walk((v as { errors?: unknown }).errors, EMPTY, depth + 1);
+      }
+      for (const key of Object.keys(v)) child(key, (v as Record<string, unknown>)[key]);
+    }
+  };
+  walk(value, rootNodes, 0);
+  if (found.size === 0) return;
+  w.run ??= createRun(w.runOptions);
+  for (const secret of found) {
+    if (w.run.known.has(secret)) continue;
+    w.run.known.set(secret, {
+      ruleId: 'sensitive-key',
+      kind: 'secret',
+      start: -1,
+      end: -1,
+      confidence: 'high',
+      fingerprint: fingerprintSecret(secret),
+    });
+  }
 }
 
 /**

@@ -87,6 +87,7 @@ test.prop([arbPlanted(), arbPlanted()])(
     const logger = pino({ hooks: { logMethod: r.logMethod }, formatters: { log: r.log } }, sink);
     logger.info({ user: { password: a.secret }, note: b.line }, a.line);
     logger.error(err);
+    logger.info({ auth: { password: b.secret } }, `user typed ${b.secret}`);
     logger.warn({ err: agg }, 'with %s and %o', b.line, { x: a.line });
     shown.push(out);
 

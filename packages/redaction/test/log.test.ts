@@ -57,6 +57,15 @@ describe('createLogRedactor with a real pino logger', () => {
     expect(second?.['msg']).toMatch(/^plain message with <secret:github-pat#\d+>$/);
   });
 
+  it('replaces a value logged under a sensitive key where the message repeats it', () => {
+    const { logger, raw } = memoryLogger();
+    const pw = 'opensesame-42-zebra';
+    logger.info({ user: 'u1', password: pw }, `user u1 typed ${pw}`);
+    logger.info({ apiKey: pw }, 'retrying with %s', pw);
+    expect(raw()).not.toContain(pw);
+    expect(raw()).toContain('user u1 typed <secret:sensitive-key#1>');
+  });
+
   it('redacts an Error logged through pino, including its stack and cause', () => {
     const { logger, raw, lines } = memoryLogger();
     const err = new Error(`refused ${AWS}`, { cause: new Error(`inner ${GH}`) });

@@ -43,6 +43,21 @@ describe('redactObject', () => {
     });
   });
 
+  it('replaces a value censored under a sensitive key wherever else it appears in the same object', () => {
+    const pw = 'correct horse battery';
+    const out = redactObject({
+      msg: `login failed, user typed "${pw}"`,
+      body: { password: pw },
+      echo: [pw],
+    });
+    expect(JSON.stringify(out)).not.toContain(pw);
+    expect(out.body.password).toBe('[REDACTED]');
+    expect(out.msg).toBe('login failed, user typed "<secret:sensitive-key#1>"');
+    expect(out.echo).toEqual(['<secret:sensitive-key#1>']);
+    // Key-path mode alone (no value scanning) leaves other strings untouched.
+    expect(redactObject({ msg: pw, password: pw }, { scanValues: false }).msg).toBe(pw);
+  });
+
   it('censors pino-style paths: dotted, wildcard, bracketed and indexed', () => {
     const input = {
       req: { headers: { authorization: 'a', 'x-forwarded-for': '1.2.3.4', host: 'h' } },
