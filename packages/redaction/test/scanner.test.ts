@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedactionError } from '../src/errors.ts';
 import { createScanner, fingerprintSecret, listRules, scan } from '../src/scanner.ts';
+import { githubToken, palisadeToken, rng } from './corpus/generate.ts';
 
 const AWS_ID = ['AKIA', 'Q3EGRTYUZXCVBN2M'].join('');
 
@@ -77,5 +78,49 @@ describe('scanner basics', () => {
         .map((r) => r.id),
     );
     expect(ids.size).toBeGreaterThanOrEqual(220);
+  });
+
+  it('flags a GitHub token only when its CRC-32 checksum matches, and explains a failed check', () => {
+    const token = githubToken(rng(11), 'ghp');
+    expect(scan(`t=${token}`).map((f) => f.ruleId)).toEqual(['github-pat']);
+    const broken = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    const s = createScanner({ generic: false });
+    expect(s.scan(`t ${broken}`)).toEqual([]);
+    const ex = s.explain(`t ${broken}`);
+    expect(ex.some((e) => e.ruleId === 'github-pat' && e.outcome === 'validator-failed')).toBe(
+      true,
+    );
+    expect(JSON.stringify(ex)).not.toContain(broken);
+  });
+
+  it('flags a Palisade token only when its CRC-32 check over prefix and body matches', () => {
+    const token = palisadeToken(rng(5), 'palk');
+    expect(scan(`PALISADE=${token}`).map((f) => f.ruleId)).toEqual(['palisade-token']);
+    const body = token.slice(0, -6);
+    expect(createScanner({ generic: false }).scan(`x ${body}000000 y`)).toEqual([]);
+  });
+
+  it('flags a JWT only when its header decodes to JSON with an alg', () => {
+    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const payload = enc({ sub: 'u1', iat: 1700000000 });
+    const good = `${enc({ alg: 'HS256', typ: 'JWT' })}.${payload}.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtMDEyMzQ1Njc4OQ`;
+    const bad = `${enc({ typ: 'JWT', kid: 'k1' })}.${payload}.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtMDEyMzQ1Njc4OQ`;
+    const s = createScanner({ generic: false });
+    expect(s.scan(`id_token ${good}`).map((f) => f.ruleId)).toEqual(['jwt']);
+    expect(s.scan(`id_token ${bad}`)).toEqual([]);
+  });
+
+  it('reports the ADO.NET Password= value only inside a connection string', () => {
+    const cs =
+      'Server=tcp:db.example.net,1433;Database=app;User ID=app;Password=Vq8#kL2!xZ9m;Encrypt=True';
+    const [f] = createScanner({ generic: false }).scan(cs);
+    expect(f?.ruleId).toBe('adonet-password');
+    expect(cs.slice(f?.start, f?.end)).toBe('Vq8#kL2!xZ9m');
+  });
+
+  it('says no-candidate for a range no rule looked at', () => {
+    const [e] = createScanner().explain('just some words', 0, 4);
+    expect(e?.outcome).toBe('no-candidate');
+    expect(e?.ruleId).toBeNull();
   });
 });
