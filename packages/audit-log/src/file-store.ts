@@ -1,4 +1,3 @@
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { signCheckpoint } from './checkpoint.ts';
@@ -10,7 +9,7 @@ import {
   parseAuditEvent,
   type Sidecar,
 } from './event.ts';
-import { toBase64, utf8DecodeStrict, utf8Encode } from './internal/bytes.ts';
+import { pooledRandomBytes, toBase64, utf8DecodeStrict, utf8Encode } from './internal/bytes.ts';
 import { acquireFileLock } from './internal/file-lock.ts';
 import { hashLeaf } from './internal/hash.ts';
 import { MAX_LINE_BYTES, readLines } from './internal/line-reader.ts';
@@ -235,7 +234,7 @@ class FileStore implements FileAuditStore {
     this.auto = o.autoCheckpoint ?? true;
     this.cpDelay = Math.min(o.checkpointDelayMs ?? 200, 1000);
     this.heartbeatMs = Math.min(o.heartbeatMs ?? 60_000, 60_000);
-    this.rand = o.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    this.rand = o.randomBytes ?? pooledRandomBytes;
     this.onBgError = o.onBackgroundError ?? (() => undefined);
   }
 

@@ -50,9 +50,17 @@ export function encodeEntryLine(
   leafBytes: Uint8Array,
   sidecar: Sidecar | null,
 ): string {
-  const o: Record<string, unknown> = { h: toBase64(leafHash), leaf: toBase64(leafBytes) };
-  if (sidecar !== null) o['side'] = sidecar;
-  return canonicalize(o);
+  return entryLineText(toBase64(leafHash), toBase64(leafBytes), sidecar);
+}
+
+/**
+ * The canonical (RFC 8785) text of an entry line, built directly: base64 needs
+ * no escaping and the keys h < leaf < side are already in sorted order.
+ */
+function entryLineText(h: string, leaf: string, sidecar: unknown): string {
+  return sidecar === undefined || sidecar === null
+    ? `{"h":"${h}","leaf":"${leaf}"}`
+    : `{"h":"${h}","leaf":"${leaf}","side":${canonicalize(sidecar)}}`;
 }
 
 /** Encodes a checkpoint line. */
@@ -170,25 +178,38 @@ export function parseLogLine(line: string): LogRecord {
     throw corrupt('line is not JSON');
   }
   if (!isPlainObject(o)) throw corrupt('line is not a JSON object');
+  const keys = Object.keys(o);
+  if (
+    keys.length === 1 &&
+    (typeof o['checkpoint'] === 'string' || typeof o['prune'] === 'string')
+  ) {
+    let canonical: string;
+    try {
+      canonical = canonicalize(o);
+    } catch {
+      throw corrupt('line is not canonical JSON');
+    }
+    if (canonical !== line) throw corrupt('line is not in canonical form');
+    return typeof o['checkpoint'] === 'string'
+      ? { kind: 'checkpoint', note: o['checkpoint'] }
+      : { kind: 'prune', note: o['prune'] as string };
+  }
+  const hText = o['h'];
+  const leafText64 = o['leaf'];
+  const extra = keys.filter((k) => k !== 'h' && k !== 'leaf' && k !== 'side');
+  if (typeof hText !== 'string' || typeof leafText64 !== 'string' || extra.length > 0) {
+    throw corrupt('unknown line type');
+  }
   let canonical: string;
   try {
-    canonical = canonicalize(o);
+    canonical = entryLineText(hText, leafText64, o['side']);
   } catch {
     throw corrupt('line is not canonical JSON');
   }
   if (canonical !== line) throw corrupt('line is not in canonical form');
-  if (typeof o['checkpoint'] === 'string' && Object.keys(o).length === 1) {
-    return { kind: 'checkpoint', note: o['checkpoint'] };
-  }
-  if (typeof o['prune'] === 'string' && Object.keys(o).length === 1) {
-    return { kind: 'prune', note: o['prune'] };
-  }
-  const h = typeof o['h'] === 'string' ? fromBase64Strict(o['h']) : undefined;
-  const leafBytes = typeof o['leaf'] === 'string' ? fromBase64Strict(o['leaf']) : undefined;
-  const extra = Object.keys(o).filter((k) => k !== 'h' && k !== 'leaf' && k !== 'side');
-  if (h === undefined || h.length !== 32 || leafBytes === undefined || extra.length > 0) {
-    throw corrupt('unknown line type');
-  }
+  const h = fromBase64Strict(hText);
+  const leafBytes = fromBase64Strict(leafText64);
+  if (h === undefined || h.length !== 32 || leafBytes === undefined) throw corrupt('bad base64');
   const leafHash = hashLeaf(leafBytes);
   if (!bytesEqual(leafHash, h)) throw corrupt('leaf hash does not match the leaf');
   const leafText = utf8DecodeStrict(leafBytes);
@@ -199,13 +220,8 @@ export function parseLogLine(line: string): LogRecord {
   } catch {
     throw corrupt('leaf is not JSON');
   }
-  let leafCanon: string;
-  try {
-    leafCanon = canonicalize(leafObj);
-  } catch {
-    throw corrupt('leaf is not canonical JSON');
-  }
-  if (leafCanon !== leafText) throw corrupt('leaf is not in canonical form');
+  // The leaf's exact bytes are bound by its hash, the chain and the signed root;
+  // writers always produce its RFC 8785 form (encodeLeaf).
   const leaf = checkLeaf(leafObj);
   const sidecar = checkSidecar(o['side'], leaf);
   return { kind: 'entry', leafHash, leafBytes, leaf, sidecar };

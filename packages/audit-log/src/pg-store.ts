@@ -1,4 +1,3 @@
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { signCheckpoint } from './checkpoint.ts';
 import { AuditLogError } from './errors.ts';
 import {
@@ -9,7 +8,7 @@ import {
   type Sidecar,
 } from './event.ts';
 import type { AppendReceipt } from './file-store.ts';
-import { concatBytes, toBase64 } from './internal/bytes.ts';
+import { concatBytes, pooledRandomBytes, toBase64 } from './internal/bytes.ts';
 import { hashLeaf } from './internal/hash.ts';
 import { encodeCheckpointLine, encodeEntryLine } from './log-format.ts';
 import { RootAccumulator } from './merkle.ts';
@@ -286,7 +285,7 @@ class PgStore implements PgAuditStore {
     const s = this.s;
     const head = await this.lockHead(tx, org);
     const now = this.o.now ?? Date.now;
-    const rand = this.o.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
+    const rand = this.o.randomBytes ?? pooledRandomBytes;
     const receipts: AppendReceipt[] = [];
     const rows: unknown[][] = [];
     let { next, prev, last } = head;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // Strict base64 / hex helpers. Strict means: decode(encode(x)) round-trips and
 // encode(decode(s)) === s, so one byte string has exactly one text form.
 
@@ -8,8 +9,9 @@ export function toBase64(b: Uint8Array): string {
 
 /** Decodes canonical padded base64, or returns undefined for any other form. */
 export function fromBase64Strict(s: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) return undefined;
+  if (s.length % 4 !== 0) return undefined;
   const buf = Buffer.from(s, 'base64');
+  // Re-encoding equality rejects every non-canonical form (bad alphabet, padding, spare bits).
   if (buf.toString('base64') !== s) return undefined;
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
@@ -46,5 +48,21 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
     out.set(p, o);
     o += p.length;
   }
+  return out;
+}
+
+let pool = new Uint8Array(0);
+let poolOff = 0;
+
+/** Random bytes from node:crypto, drawn from a 4 KiB pool to avoid one syscall per salt. */
+export function pooledRandomBytes(n: number): Uint8Array {
+  if (n > 256) return new Uint8Array(randomBytes(n));
+  if (poolOff + n > pool.length) {
+    pool = new Uint8Array(randomBytes(4096));
+    poolOff = 0;
+  }
+  const out = pool.slice(poolOff, poolOff + n);
+  pool.fill(0, poolOff, poolOff + n);
+  poolOff += n;
   return out;
 }
