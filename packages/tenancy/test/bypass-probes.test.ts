@@ -104,7 +104,7 @@ async function probeRole(w: World, attrs: string): Promise<string> {
 
 const probes: Probe[] = [
   {
-    name: 'no tenant setting at all: a raw app-role read',
+    name: 'no tenant setting at all: a raw app-role read → returns no canary (RLS)',
     defence: 'rls',
     async attack(w) {
       const c = await w.app.connect();
@@ -116,7 +116,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'empty tenant setting (set then reset in the session)',
+    name: 'empty tenant setting (set then reset in the session) → returns no canary (RLS)',
     defence: 'rls',
     async attack(w) {
       const c = await w.app.connect();
@@ -129,7 +129,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: "another org's row id, read, updated and deleted as org A",
+    name: "another org's row id, read, updated and deleted as org A → returns no canary (RLS)",
     defence: 'rls',
     attack: (w) =>
       asAppInOrg(w, w.a, async (c) => {
@@ -141,7 +141,7 @@ const probes: Probe[] = [
       }),
   },
   {
-    name: 'error oracle through a non-leakproof predicate (division by zero on other rows)',
+    name: 'error oracle through a non-leakproof predicate (division by zero on other rows) → returns no canary (RLS)',
     defence: 'rls',
     attack: (w) =>
       asAppInOrg(w, w.a, (c) =>
@@ -153,7 +153,7 @@ const probes: Probe[] = [
       ),
   },
   {
-    name: 'planner statistics of the tenant table (pg_stats most-common values)',
+    name: 'planner statistics of the tenant table (pg_stats most-common values) → returns no canary (RLS)',
     defence: 'rls',
     async attack(w) {
       await w.sb.superClient.query('ANALYZE app.notes');
@@ -166,7 +166,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'the FORCEd table owner reads without a tenant setting',
+    name: 'the FORCEd table owner reads without a tenant setting → returns no canary (RLS)',
     defence: 'rls',
     async attack(w) {
       await w.sb.superClient.query(`SET ROLE ${w.sb.ownerRole}`);
@@ -178,7 +178,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'superuser request role',
+    name: 'superuser request role → leaks on the textbook setup and checkPosture flags ROLE_SUPERUSER',
     defence: 'posture',
     finding: 'ROLE_SUPERUSER',
     shows: 'canary',
@@ -194,7 +194,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'BYPASSRLS request role',
+    name: 'BYPASSRLS request role → leaks on the textbook setup and checkPosture flags ROLE_BYPASSRLS',
     defence: 'posture',
     finding: 'ROLE_BYPASSRLS',
     shows: 'canary',
@@ -210,7 +210,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'table owner without FORCE ROW LEVEL SECURITY',
+    name: 'table owner without FORCE ROW LEVEL SECURITY → leaks on the textbook setup and checkPosture flags TABLE_RLS_NOT_FORCED',
     defence: 'posture',
     finding: 'TABLE_RLS_NOT_FORCED',
     shows: 'canary',
@@ -237,7 +237,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'view owned by a privileged role (not security_invoker)',
+    name: 'view owned by a privileged role (not security_invoker) → leaks on the textbook setup and checkPosture flags VIEW_NOT_SECURITY_INVOKER',
     defence: 'posture',
     finding: 'VIEW_NOT_SECURITY_INVOKER',
     shows: 'canary',
@@ -252,7 +252,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'the same view with security_invoker = true',
+    name: 'the same view with security_invoker = true → returns no canary (RLS)',
     defence: 'rls',
     async attack(w) {
       await w.sb.superClient.query(
@@ -265,7 +265,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'materialized view over a tenant table',
+    name: 'materialized view over a tenant table → leaks on the textbook setup and checkPosture flags MATVIEW_OVER_TENANT_TABLE',
     defence: 'posture',
     finding: 'MATVIEW_OVER_TENANT_TABLE',
     shows: 'canary',
@@ -280,7 +280,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'SECURITY DEFINER function owned by a superuser',
+    name: 'SECURITY DEFINER function owned by a superuser → leaks on the textbook setup and checkPosture flags SECURITY_DEFINER_BYPASS',
     defence: 'posture',
     finding: 'SECURITY_DEFINER_BYPASS',
     shows: 'canary',
@@ -296,7 +296,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'tenant id set from user SQL inside a request (set_config, SET, SET LOCAL)',
+    name: 'tenant id set from user SQL inside a request (set_config, SET, SET LOCAL) → is refused by the statement guard',
     defence: 'guard',
     attack: async (w) =>
       [
@@ -309,7 +309,7 @@ const probes: Probe[] = [
       ].join('\n'),
   },
   {
-    name: 'SET ROLE to a BYPASSRLS role the request role is a member of',
+    name: 'SET ROLE to a BYPASSRLS role the request role is a member of → leaks on the textbook setup and checkPosture flags ROLE_CAN_SET_ROLE',
     defence: 'posture',
     finding: 'ROLE_CAN_SET_ROLE',
     shows: 'canary',
@@ -335,7 +335,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'pg_temp objects on the hardened role (no TEMP privilege)',
+    name: 'pg_temp objects on the hardened role (no TEMP privilege) → fails with permission denied, no canary',
     defence: 'privilege',
     attack: (w) =>
       asAppInOrg(w, w.a, async (c) => {
@@ -344,7 +344,7 @@ const probes: Probe[] = [
       }),
   },
   {
-    name: 'pg_temp objects when TEMP is granted',
+    name: 'pg_temp objects when TEMP is granted → temp objects can be created and checkPosture flags TEMP_GRANTED',
     defence: 'posture',
     finding: 'TEMP_GRANTED',
     shows: /^created temp objects$/,
@@ -362,7 +362,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'TRUNCATE on the hardened role',
+    name: 'TRUNCATE on the hardened role → fails with permission denied, no canary',
     defence: 'privilege',
     async attack(w) {
       const out = await asAppInOrg(w, w.a, async (c) => {
@@ -374,7 +374,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'TRUNCATE granted',
+    name: 'TRUNCATE granted → empties every org and checkPosture flags TRUNCATE_GRANTED',
     defence: 'posture',
     finding: 'TRUNCATE_GRANTED',
     shows: /^truncated; rows of every org left: 0$/,
@@ -397,7 +397,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'direct read of a partition that has no policies of its own',
+    name: 'direct read of a partition that has no policies of its own → leaks on the textbook setup and checkPosture flags PARTITION_GRANTED',
     defence: 'posture',
     finding: 'PARTITION_GRANTED',
     shows: 'canary',
@@ -426,7 +426,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'WITH CHECK (true): writing a row into another org',
+    name: 'WITH CHECK (true): writing a row into another org → leaks on the textbook setup and checkPosture flags POLICY_RESTRICTIVE_MISSING',
     defence: 'posture',
     finding: 'POLICY_RESTRICTIVE_MISSING',
     shows: /rows planted in org B: 1 /,
@@ -464,7 +464,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'oracle through a global unique index (insert a value another org holds)',
+    name: 'oracle through a global unique index (insert a value another org holds) → leaks on the textbook setup and checkPosture flags UNIQUE_NOT_TENANT_SCOPED',
     defence: 'posture',
     finding: 'UNIQUE_NOT_TENANT_SCOPED',
     shows: /^exists-in-another-org oracle: error: duplicate key/,
@@ -500,7 +500,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'oracle through a foreign key that ignores the tenant column',
+    name: 'oracle through a foreign key that ignores the tenant column → leaks on the textbook setup and checkPosture flags FOREIGN_KEY_NOT_TENANT_SCOPED',
     defence: 'posture',
     finding: 'FOREIGN_KEY_NOT_TENANT_SCOPED',
     shows: /^B's id: accepted \/ unknown id: error/,
@@ -532,7 +532,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'composite tenant-led foreign keys answer the same for another org and for nobody',
+    name: 'composite tenant-led foreign keys answer the same for another org and for nobody → returns no canary (RLS)',
     defence: 'rls',
     async attack(w) {
       await w.sb.asOwner(
@@ -564,7 +564,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'oracle through upsert errors on a global primary key',
+    name: 'oracle through upsert errors on a global primary key → leaks on the textbook setup and checkPosture flags UNIQUE_NOT_TENANT_SCOPED',
     defence: 'posture',
     finding: 'UNIQUE_NOT_TENANT_SCOPED',
     shows: /^B's id: error: new row violates row-level security.* \/ unknown id: accepted$/,
@@ -603,7 +603,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'shared sequence across orgs (id gaps reveal other orgs’ activity)',
+    name: 'shared sequence across orgs (id gaps reveal other orgs’ activity) → leaks on the textbook setup and checkPosture flags SHARED_SEQUENCE',
     defence: 'posture',
     finding: 'SHARED_SEQUENCE',
     shows: /: 2 rows of other orgs in between$/,
@@ -642,7 +642,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'pg_stat_activity shows the query text of concurrent sessions of the same role',
+    name: 'pg_stat_activity of a hardened role (track_activities = off) shows no query text of concurrent sessions → returns no canary',
     defence: 'rls',
     async attack(w) {
       // The hardened role has track_activities = off (posture fix), so other
@@ -669,7 +669,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'pg_stat_activity query text for a role without track_activities = off',
+    name: 'pg_stat_activity query text for a role without track_activities = off → checkPosture flags QUERY_TEXT_VISIBLE',
     defence: 'posture',
     finding: 'QUERY_TEXT_VISIBLE',
     shows: /visible/,
@@ -680,7 +680,7 @@ const probes: Probe[] = [
     },
   },
   {
-    name: 'LISTEN / NOTIFY / pg_notify across tenants inside a request',
+    name: 'LISTEN / NOTIFY / pg_notify across tenants inside a request → is refused by the statement guard',
     defence: 'guard',
     attack: async (w) =>
       [
@@ -690,12 +690,12 @@ const probes: Probe[] = [
       ].join('\n'),
   },
   {
-    name: 'ending the managed transaction early, then reading in autocommit',
+    name: 'ending the managed transaction early, then reading in autocommit → is refused by the statement guard',
     defence: 'guard',
     attack: (w) => viaWrapper(w, ['COMMIT', 'SELECT title FROM app.notes']),
   },
   {
-    name: 'a DO block that sets the tenant with dynamic SQL',
+    name: 'a DO block that sets the tenant with dynamic SQL → is refused by the statement guard',
     defence: 'guard',
     attack: (w) =>
       viaWrapper(w, [
