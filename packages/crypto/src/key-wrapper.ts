@@ -50,7 +50,7 @@ export function masterKeyWrapper(master: MasterKey): KeyWrapper {
   );
   return Object.freeze({
     id: master.keyId,
-    wrap: (key: Uint8Array, aad: Uint8Array) => sealWith(b, material, key, aad, 'random'),
+    wrap: async (key: Uint8Array, aad: Uint8Array) => sealWith(b, material, key, aad, 'random'),
     async unwrap(wrapped: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
       const out = await openWith(b, material, wrapped, aad);
       if (out === undefined)

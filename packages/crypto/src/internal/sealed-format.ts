@@ -77,22 +77,25 @@ function header(m: SealingMaterial, alg: number, nonce: Uint8Array): Uint8Array 
   return h;
 }
 
-/** Seals with a sealing material; `context` is the encoded SealContext. */
-export async function sealWith(
+/**
+ * Seals with a sealing material; `context` is the encoded SealContext.
+ * Returns the bytes directly on the synchronous (node:crypto) path, so the
+ * public async API pays for one promise, not one per step.
+ */
+export function sealWith(
   b: Backend,
   m: SealingMaterial,
   plaintext: Uint8Array,
   context: Uint8Array,
   mode: SealMode,
-): Promise<Uint8Array> {
+): Uint8Array | Promise<Uint8Array> {
   if (mode === 'random') {
     const nonce = b.randomBytes(24);
     const h = header(m, ALG_XAES_256_GCM, nonce);
     const aad = concatBytes(h, context);
-    // node:crypto: the whole seal runs synchronously (no promise per step).
     const xs = xaesSyncOf(b, m);
     if (xs !== undefined) return xaesSealSync(b, xs, nonce, aad, plaintext, h);
-    return xaesSeal(b, await xaesOf(b, m), nonce, aad, plaintext, h);
+    return xaesOf(b, m).then((x) => xaesSeal(b, x, nonce, aad, plaintext, h));
   }
   const det = detOf(b, m);
   // Synthetic nonce: a PRF of (context, plaintext). The context encoding is
@@ -103,15 +106,15 @@ export async function sealWith(
 }
 
 /**
- * Opens with a sealing material. Resolves to undefined on every failure:
+ * Opens with a sealing material. Gives undefined on every failure:
  * malformed header, other key (id or commitment), or authentication.
  */
-export async function openWith(
+export function openWith(
   b: Backend,
   m: SealingMaterial,
   sealed: Uint8Array,
   context: Uint8Array,
-): Promise<Uint8Array | undefined> {
+): Uint8Array | undefined | Promise<Uint8Array | undefined> {
   const h = parseHeader(sealed);
   if (h === undefined) return undefined;
   // Key commitment first: both comparisons always run, in constant time.
@@ -123,7 +126,7 @@ export async function openWith(
   if (h.alg === ALG_XAES_256_GCM) {
     const xs = xaesSyncOf(b, m);
     if (xs !== undefined) return xaesOpenSync(b, xs, h.nonce, aad, body);
-    return xaesOpen(b, await xaesOf(b, m), h.nonce, aad, body);
+    return xaesOf(b, m).then((x) => xaesOpen(b, x, h.nonce, aad, body));
   }
   return gcmSivOpen(b, detOf(b, m).sivKey, h.nonce, aad, body);
 }
