@@ -21,7 +21,9 @@ const CHUNK = 64 * 1024;
 const TAG = 16;
 const SEALED_CHUNK = CHUNK + TAG;
 const DEFAULT_SCRYPT_LOG_N = 18;
-const DEFAULT_MAX_SCRYPT_LOG_N = 22;
+// scrypt with r = 8 needs 128 * 8 * 2^logN bytes: 2^20 is 1 GiB, 2^22 is 4 GiB.
+const DEFAULT_MAX_SCRYPT_LOG_N = 20;
+const MAX_SCRYPT_LOG_N = 22;
 const SECRET_HRP = 'age-secret-key-';
 
 /* ------------------------------------------------------------------ */
@@ -213,7 +215,7 @@ export interface BackupEncryptOptions {
   readonly recipients?: readonly string[];
   /** A passphrase (scrypt recipient). Mutually exclusive with `recipients`. */
   readonly passphrase?: string | Uint8Array;
-  /** scrypt work factor log2(N) for `passphrase`; default 18, as `age` uses. Range 1..22. */
+  /** scrypt work factor log2(N) for `passphrase`; default 18, as `age` uses. Range 1..20. */
   readonly scryptLogN?: number;
 }
 
@@ -227,7 +229,7 @@ async function buildHeader(options: BackupEncryptOptions, fileKey: Uint8Array): 
   if (hasPass) {
     const logN = options.scryptLogN ?? DEFAULT_SCRYPT_LOG_N;
     if (!Number.isInteger(logN) || logN < 1 || logN > DEFAULT_MAX_SCRYPT_LOG_N) {
-      throw new RangeError('scryptLogN must be an integer from 1 to 22');
+      throw new RangeError('scryptLogN must be an integer from 1 to 20');
     }
     stanzas.push(
       await scryptStanza(utf8Bytes(options.passphrase as string | Uint8Array), fileKey, logN),
@@ -346,7 +348,10 @@ export interface BackupDecryptOptions {
   readonly identities?: readonly string[];
   /** A passphrase for scrypt-encrypted files. */
   readonly passphrase?: string | Uint8Array;
-  /** Largest accepted scrypt log2(N) (bounds CPU and memory); default 22, as `age`. */
+  /**
+   * Largest accepted scrypt log2(N) (bounds CPU and memory: 2^20 needs 1 GiB);
+   * default 20, at most 22 (as `age`). `age` itself encrypts with 18.
+   */
   readonly maxScryptLogN?: number;
 }
 
@@ -536,8 +541,8 @@ export function createBackupDecryptStream(options: BackupDecryptOptions): Transf
     throw new TypeError('give at least one identity or a passphrase');
   }
   const max = options.maxScryptLogN ?? DEFAULT_MAX_SCRYPT_LOG_N;
-  if (!Number.isInteger(max) || max < 1 || max > 30)
-    throw new RangeError('maxScryptLogN must be 1..30');
+  if (!Number.isInteger(max) || max < 1 || max > MAX_SCRYPT_LOG_N)
+    throw new RangeError('maxScryptLogN must be 1..22');
   return new AgeDecryptTransform(options);
 }
 

@@ -108,6 +108,16 @@ describe('age backups: format and API', () => {
   });
 
   it('refuses scrypt work factors above the limit before running scrypt', async () => {
+    const small = Buffer.from(await encryptBackup(bytes(10), { passphrase: 'p', scryptLogN: 10 }));
+    // A hostile header asking for 2^21 (2 GiB) is refused by default, before scrypt runs.
+    const hostile = Buffer.from(
+      small.toString('latin1').replace(/(-> scrypt \S+) 10\n/, '$1 21\n'),
+      'latin1',
+    );
+    expect(hostile.toString('latin1')).toContain(' 21\n');
+    expect(await codeOf(decryptBackup(hostile, { passphrase: 'p' }))).toBe(
+      'ERR_CRYPTO_AGE_WORK_FACTOR',
+    );
     const file = await encryptBackup(bytes(10), { passphrase: 'p', scryptLogN: 12 });
     expect(await codeOf(decryptBackup(file, { passphrase: 'p', maxScryptLogN: 11 }))).toBe(
       'ERR_CRYPTO_AGE_WORK_FACTOR',

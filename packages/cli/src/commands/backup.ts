@@ -29,7 +29,7 @@ standard input) to <out> (default: standard output) in 64 KiB chunks.
                               written by age-keygen; repeatable)
   --passphrase-env <VAR>      use the passphrase in environment variable VAR
                               (scrypt recipient)
-  --work-factor <n>           scrypt log2(N) when encrypting (default 18)
+  --work-factor <n>           scrypt log2(N) when encrypting (default 18, at most 20)
   -o, --output <out>          write here instead of standard output; a failed
                               decryption leaves no partial file behind
 
@@ -127,8 +127,8 @@ export const backupCommand: Command = {
     let logN: number | undefined;
     if (v['work-factor'] !== undefined) {
       logN = Number(v['work-factor']);
-      if (!/^[0-9]{1,2}$/.test(v['work-factor']) || logN < 1 || logN > 22) {
-        throw new UsageError('--work-factor must be an integer from 1 to 22');
+      if (!/^[0-9]{1,2}$/.test(v['work-factor']) || logN < 1 || logN > 20) {
+        throw new UsageError('--work-factor must be an integer from 1 to 20');
       }
     }
     if (v.output === undefined && !isWritable(io.stdout)) {

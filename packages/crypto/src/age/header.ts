@@ -209,7 +209,15 @@ export async function unwrapFileKey(header: ParsedHeader, u: Unwrappers): Promis
           `scrypt work factor 2^${logN} exceeds the allowed maximum 2^${u.maxWorkFactor}`,
         );
       }
-      const key = await scryptAsync(u.passphrase, concatLabel(SCRYPT_LABEL, salt), logN);
+      let key: Uint8Array;
+      try {
+        key = await scryptAsync(u.passphrase, concatLabel(SCRYPT_LABEL, salt), logN);
+      } catch {
+        throw new CryptoError(
+          'ERR_CRYPTO_AGE_WORK_FACTOR',
+          `scrypt could not run with work factor 2^${logN} (not enough memory?)`,
+        );
+      }
       const fileKey = chachaOpen(key, ZERO_NONCE, s.body);
       if (fileKey !== undefined) return checkMac(header, new Uint8Array(fileKey));
     }
