@@ -7,12 +7,13 @@ import {
   parseAuditEvent,
   type Sidecar,
 } from './event.ts';
-import type { AppendReceipt } from './file-store.ts';
+import type { AppendReceipt, EraseResult, PruneResult } from './file-store.ts';
 import { concatBytes, pooledRandomBytes, toBase64 } from './internal/bytes.ts';
 import { hashLeaf } from './internal/hash.ts';
-import { encodeCheckpointLine, encodeEntryLine } from './log-format.ts';
+import { encodeCheckpointLine, encodeEntryLine, encodePruneLine } from './log-format.ts';
 import { RootAccumulator } from './merkle.ts';
 import { type EntryProof, proveEntry } from './proofs.ts';
+import { openPruneRecord, signPruneRecord } from './prune-record.ts';
 import {
   formatVerifierKey,
   type NoteSigner,
@@ -74,6 +75,21 @@ export interface PgAuditStore {
   verify(org: string, options?: { readonly trusted?: string }): Promise<Verdict>;
   /** An inclusion proof for one entry against the org's latest checkpoint. */
   prove(org: string, seq: number): Promise<EntryProof>;
+  /**
+   * Deletes the org's entries before `before` in one transaction, keeping a
+   * signed prune record and the Merkle frontier (logged as `audit.prune`).
+   */
+  prune(
+    org: string,
+    options: { readonly before: number; readonly actor?: string },
+  ): Promise<PruneResult>;
+  /** The retention sweeper: prunes the org's entries recorded more than `olderThan` ms before `now`. */
+  sweep(
+    org: string,
+    options: { readonly olderThan: number; readonly now?: number; readonly actor?: string },
+  ): Promise<PruneResult>;
+  /** Deletes the personal values of `subject` in the org and logs the erasure (`audit.erase`). */
+  erase(org: string, subject: string, options?: { readonly actor?: string }): Promise<EraseResult>;
   /** Transactions used and events appended (the sequencer's batching). */
   stats(): { readonly appended: number; readonly transactions: number };
   /** Waits for queued appends. */
@@ -161,7 +177,13 @@ export async function createPgAuditSchema(
       leaf_hash bytea NOT NULL,
       side text,
       recorded_at bigint NOT NULL,
+      subject text NOT NULL,
       PRIMARY KEY (org, seq)
+    )`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.audit_prunes (
+      org text PRIMARY KEY,
+      before_seq bigint NOT NULL,
+      note text NOT NULL
     )`);
     await q.query(`CREATE TABLE IF NOT EXISTS ${s}.audit_checkpoints (
       org text NOT NULL,
@@ -302,6 +324,7 @@ class PgStore implements PgAuditStore {
         Buffer.from(lh),
         enc.sidecar === null ? null : JSON.stringify(enc.sidecar),
         recordedAt,
+        enc.leaf.subject,
       ]);
       receipts.push({ seq: next, leafHash: toBase64(lh), recordedAt, durability: 'durable' });
       head.acc.push(lh);
@@ -315,10 +338,10 @@ class PgStore implements PgAuditStore {
       const values = chunk.map((r) => {
         const b = params.length;
         params.push(...r);
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
       });
       await tx.query(
-        `INSERT INTO ${s}.audit_entries (org, seq, leaf, leaf_hash, side, recorded_at) VALUES ${values.join(', ')}`,
+        `INSERT INTO ${s}.audit_entries (org, seq, leaf, leaf_hash, side, recorded_at, subject) VALUES ${values.join(', ')}`,
         params,
       );
     }
@@ -371,8 +394,18 @@ class PgStore implements PgAuditStore {
   async *lines(org: string): AsyncIterable<string> {
     const s = this.s;
     const page = 5000;
+    const prune = await inTransaction(this.o.db, (tx) =>
+      tx.query(`SELECT before_seq, note FROM ${s}.audit_prunes WHERE org = $1`, [org]),
+    );
+    const pr = prune.rows[0];
     let after = -1;
     let cpAfter = -1;
+    if (pr !== undefined) {
+      yield encodePruneLine(String(pr['note']));
+      after = toInt(pr['before_seq']) - 1;
+      // A checkpoint of exactly the pruned size covers no retained entry.
+      cpAfter = after + 1;
+    }
     let pendingCps: Array<{ size: number; note: string }> = [];
     const loadCps = async (upTo: number): Promise<void> => {
       const { rows } = await inTransaction(this.o.db, (tx) =>
@@ -425,6 +458,118 @@ class PgStore implements PgAuditStore {
 
   stats(): { readonly appended: number; readonly transactions: number } {
     return { appended: this.appended, transactions: this.transactions };
+  }
+
+  async prune(
+    org: string,
+    options: { readonly before: number; readonly actor?: string },
+  ): Promise<PruneResult> {
+    await this.flush();
+    const before = options.before;
+    if (!Number.isSafeInteger(before) || before < 0) {
+      throw new AuditLogError(
+        'ERR_AUDIT_INVALID_ARGUMENT',
+        'before must be a non-negative integer',
+      );
+    }
+    const s = this.s;
+    return inTransaction(this.o.db, async (tx) => {
+      const head = await this.lockHead(tx, org);
+      const { rows: pr } = await tx.query(
+        `SELECT before_seq, note FROM ${s}.audit_prunes WHERE org = $1`,
+        [org],
+      );
+      const old =
+        pr[0] === undefined ? undefined : openPruneRecord(String(pr[0]['note']), this.verifiers);
+      const first = old?.before ?? 0;
+      if (before <= first) return { pruned: 0, before: first };
+      if (before > head.next) {
+        throw new AuditLogError(
+          'ERR_AUDIT_INVALID_ARGUMENT',
+          `cannot prune beyond the log size ${head.next}`,
+        );
+      }
+      const acc =
+        old === undefined
+          ? new RootAccumulator()
+          : RootAccumulator.fromFrontier(old.before, old.frontier);
+      let prev = old?.prev ?? GENESIS_PREV;
+      const { rows } = await tx.query(
+        `SELECT seq, leaf_hash FROM ${s}.audit_entries WHERE org = $1 AND seq >= $2 AND seq < $3 ORDER BY seq`,
+        [org, first, before],
+      );
+      for (const r of rows) {
+        if (toInt(r['seq']) !== acc.size)
+          throw new AuditLogError('ERR_AUDIT_CORRUPT', 'gap in the chain; run verify');
+        prev = toBytes(r['leaf_hash']);
+        acc.push(prev);
+      }
+      const eventSeq = head.next;
+      await this.writeBatch(tx, org, [
+        { org, actor: options.actor ?? 'system', action: 'audit.prune', target: String(before) },
+      ]);
+      const note = signPruneRecord(
+        { origin: this.originOf(org), org, before, prev, frontier: acc.frontier(), eventSeq },
+        this.o.signer,
+      );
+      await tx.query(`DELETE FROM ${s}.audit_entries WHERE org = $1 AND seq < $2`, [org, before]);
+      await tx.query(`DELETE FROM ${s}.audit_checkpoints WHERE org = $1 AND size < $2`, [
+        org,
+        before,
+      ]);
+      await tx.query(
+        `INSERT INTO ${s}.audit_prunes (org, before_seq, note) VALUES ($1, $2, $3)
+         ON CONFLICT (org) DO UPDATE SET before_seq = EXCLUDED.before_seq, note = EXCLUDED.note`,
+        [org, before, note],
+      );
+      return { pruned: before - first, before, eventSeq };
+    });
+  }
+
+  async sweep(
+    org: string,
+    options: { readonly olderThan: number; readonly now?: number; readonly actor?: string },
+  ): Promise<PruneResult> {
+    await this.flush();
+    const cutoff = (options.now ?? (this.o.now ?? Date.now)()) - options.olderThan;
+    const { rows } = await inTransaction(this.o.db, (tx) =>
+      tx.query(
+        `SELECT coalesce(min(seq), -1) AS first_kept FROM ${this.s}.audit_entries WHERE org = $1 AND recorded_at >= $2`,
+        [org, cutoff],
+      ),
+    );
+    const firstKept = toInt(rows[0]?.['first_kept'] ?? -1);
+    const before = firstKept >= 0 ? firstKept : await this.size(org);
+    return this.prune(org, {
+      before,
+      ...(options.actor === undefined ? {} : { actor: options.actor }),
+    });
+  }
+
+  async erase(
+    org: string,
+    subject: string,
+    options: { readonly actor?: string } = {},
+  ): Promise<EraseResult> {
+    await this.flush();
+    if (typeof subject !== 'string' || subject.length === 0) {
+      throw new AuditLogError('ERR_AUDIT_INVALID_ARGUMENT', 'subject must be a non-empty string');
+    }
+    const s = this.s;
+    return inTransaction(this.o.db, async (tx) => {
+      const [r] = await this.writeBatch(tx, org, [
+        { org, actor: options.actor ?? 'system', action: 'audit.erase', target: subject },
+      ]);
+      const eventSeq = (r as AppendReceipt).seq;
+      const side: Sidecar = { erasedBy: eventSeq };
+      const { rows } = await tx.query(
+        `UPDATE ${s}.audit_entries SET side = $4
+         WHERE org = $1 AND subject = $2 AND seq < $3 AND side IS NOT NULL AND side NOT LIKE '{"erasedBy":%'
+         RETURNING seq`,
+        [org, subject, eventSeq, JSON.stringify(side)],
+      );
+      return { erased: rows.length, eventSeq };
+    });
   }
 
   async flush(): Promise<void> {

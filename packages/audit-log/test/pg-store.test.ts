@@ -89,12 +89,42 @@ function suite(name: string, getDb: () => PgDatabase, schema: string): void {
       expect(v.seq).toBe(3);
     });
 
+    it('prune, sweep and erase on Postgres keep the org log verifiable (PRUNED_OK) and proofs valid', async () => {
+      const db = getDb();
+      await createPgAuditSchema(db, schema);
+      let t = 5_000_000;
+      const store = await openPgStore({ db, origin: ORIGIN, signer, schema, now: () => t });
+      for (let i = 0; i < 12; i++) {
+        await store.append(event(i, { org: 'org-f' }));
+        t += 1000;
+      }
+      const opts = { verifiers: [store.verifierKey], origin: store.originOf('org-f') };
+      const before = await store.prove('org-f', 8);
+      const er = await store.erase('org-f', 'user:1');
+      expect(er.erased).toBe(4);
+      const lines: string[] = [];
+      for await (const l of store.lines('org-f')) lines.push(l);
+      expect(lines.join('\n')).not.toContain('u1@example.com');
+      expect((await store.verify('org-f')).status).toBe('OK');
+      const pr = await store.prune('org-f', { before: 5 });
+      expect(pr).toMatchObject({ pruned: 5, before: 5 });
+      expect((await store.verify('org-f')).status).toBe('PRUNED_OK');
+      expect(verifyEntryProof(before, opts).ok).toBe(true);
+      expect(verifyEntryProof(await store.prove('org-f', 8), opts).ok).toBe(true);
+      // The sweeper keeps the last 3.5 s of the window.
+      const sw = await store.sweep('org-f', { olderThan: 3500, now: 5_000_000 + 12_000 });
+      expect(sw.before).toBe(9);
+      const v = await store.verify('org-f');
+      expect(v.status).toBe('PRUNED_OK');
+      expect(v.firstSeq).toBe(9);
+    });
+
     it('the primary key (org, seq) rejects a second entry with the same sequence number', async () => {
       const db = getDb();
       await createPgAuditSchema(db, schema);
       const store = await openPgStore({ db, origin: ORIGIN, signer, schema });
       await store.append(event(0, { org: 'org-e' }));
-      const dup = `INSERT INTO ${schema}.audit_entries (org, seq, leaf, leaf_hash, side, recorded_at) VALUES ('org-e', 0, '\\x00', '\\x00', NULL, 0)`;
+      const dup = `INSERT INTO ${schema}.audit_entries (org, seq, leaf, leaf_hash, side, recorded_at, subject) VALUES ('org-e', 0, '\\x00', '\\x00', NULL, 0, 's')`;
       let failed = false;
       try {
         if ('transaction' in db) await db.transaction((tx) => tx.query(dup));
