@@ -99,42 +99,23 @@ const isDomain = (c: number): boolean => isAlnum(c) || c === 46 || c === 45;
 const NOT_PERSONAL_EMAIL_LOCAL = new Set(['git', 'noreply', 'no-reply']);
 
 /** Scans `text` for PII, adding candidates to `sink`. `order` is the tie-break rank. */
+// Trigger positions, found by the regex engine instead of a JS loop over
+// every character: an '@', a ':', the start of a number (optionally after '+'
+// or '('), or two capitals followed by two digits (an IBAN country + check).
+const TRIGGER = /@|:|(?<![A-Za-z0-9])[+(]?[0-9]|(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}/g;
+
+/** Scans `text` for PII, adding candidates to `sink`. `order` is the tie-break rank. */
 export function scanPii(text: string, sink: CandidateSink, order: number): void {
-  const n = text.length;
-  let skipTo = 0;
-  for (let i = 0; i < n; i++) {
+  const re = new RegExp(TRIGGER);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const i = m.index;
     const c = text.charCodeAt(i);
-    if (i < skipTo) continue;
-    if (c === 64) {
-      const end = email(text, i, sink, order);
-      if (end > i) skipTo = end;
-      continue;
-    }
-    if (c === 58) {
-      const end = ipv6(text, i, sink, order);
-      if (end > i) skipTo = end;
-      continue;
-    }
-    // IBAN: two upper-case letters just before the digits.
-    if (isDigit(c) && i >= 2) {
-      const a = text.charCodeAt(i - 2);
-      const b = text.charCodeAt(i - 1);
-      if (a >= 65 && a <= 90 && b >= 65 && b <= 90 && (i < 3 || !isAlnum(text.charCodeAt(i - 3)))) {
-        const end = iban(text, i - 2, sink, order);
-        if (end > i) {
-          skipTo = end;
-          continue;
-        }
-      }
-    }
-    const startsNumber =
-      (isDigit(c) && (i === 0 || !isAlnum(text.charCodeAt(i - 1)))) ||
-      ((c === 43 || c === 40) &&
-        isDigit(text.charCodeAt(i + 1)) &&
-        (i === 0 || !isAlnum(text.charCodeAt(i - 1))));
-    if (!startsNumber) continue;
-    const end = numberRun(text, i, sink, order);
-    skipTo = Math.max(end, i + 1);
+    let end = i + 1;
+    if (c === 64) end = Math.max(end, email(text, i, sink, order));
+    else if (c === 58) end = Math.max(end, ipv6(text, i, sink, order));
+    else if (c >= 65 && c <= 90) end = Math.max(end, iban(text, i, sink, order));
+    else end = Math.max(end, numberRun(text, i, sink, order));
+    re.lastIndex = end;
   }
 }
 

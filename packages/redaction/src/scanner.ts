@@ -3,7 +3,7 @@ import { KeywordAutomaton } from './engine/aho-corasick.ts';
 import type { Candidate, CandidateSink, Outcome } from './engine/candidate.ts';
 import { isPlaceholder } from './engine/candidate.ts';
 import { shannon } from './engine/checks.ts';
-import { GENERIC_KEYWORDS, genericAt } from './engine/generic.ts';
+import { GENERIC_KEYWORDS, genericAt, isMetadataName } from './engine/generic.ts';
 import { analyzeRegex } from './engine/regex-safety.ts';
 import { RedactionError } from './errors.ts';
 import type { Finding, FindingConfidence, FindingKind } from './finding.ts';
@@ -420,7 +420,7 @@ function runRule(c: Compiled, text: string, hits: number[], sink: CandidateSink)
     for (const h of hits) {
       if (h < until) continue;
       const at = valueStart(text, h);
-      if (at < 0) continue;
+      if (at < 0 || isMetadataName(nameAround(text, h))) continue;
       c.sticky.lastIndex = at;
       const m = c.sticky.exec(text);
       if (m !== null) {
@@ -470,6 +470,15 @@ function searchWindow(
     }
     emit(c, text, full, sink);
   }
+}
+
+/** The assignment name that contains the keyword ending at `keywordEnd`. */
+function nameAround(text: string, keywordEnd: number): string {
+  let a = keywordEnd;
+  while (a > 0 && keywordEnd - a < 64 && isNameChar(text.charCodeAt(a - 1))) a--;
+  let b = keywordEnd;
+  while (b < text.length && b - keywordEnd < 48 && isNameChar(text.charCodeAt(b))) b++;
+  return text.slice(a, b);
 }
 
 const isNameChar = (c: number): boolean =>

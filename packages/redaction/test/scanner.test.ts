@@ -123,4 +123,17 @@ describe('scanner basics', () => {
     expect(e?.outcome).toBe('no-candidate');
     expect(e?.ruleId).toBeNull();
   });
+
+  it('does not flag a provider-named value whose name says it is an id, URL or public value', () => {
+    const s = createScanner();
+    expect(s.scan('heroku_app_id = 01234567-89ab-4def-8123-456789abcdef')).toEqual([]);
+    expect(s.scan('DATADOG_SITE_URL=https://app.datadoghq.eu')).toEqual([]);
+  });
+
+  it('reads a password from an XML element', () => {
+    const text = '<password>Tr0ub4dor&amp;3</password>';
+    const [f] = scan(text, { detectors: ['secret'] });
+    expect(f?.ruleId).toBe('generic-password');
+    expect(text.slice(f?.start, f?.end)).toBe('Tr0ub4dor&amp;3');
+  });
 });

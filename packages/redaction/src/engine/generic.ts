@@ -321,6 +321,18 @@ function splitWords(ident: string): string[] {
   return spaced.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
 }
 
+/**
+ * True when an assignment name describes metadata about a credential rather
+ * than the credential (`HEROKU_APP_ID`, `STRIPE_WEBHOOK_URL`, `public_key`).
+ */
+export function isMetadataName(ident: string): boolean {
+  const words = splitWords(ident);
+  const last = words[words.length - 1];
+  if (last === undefined) return false;
+  if (NEGATIVE_LAST.has(last) && !SECRET_WORDS.has(last) && !PASSWORD_WORDS.has(last)) return true;
+  return words.some((w) => NEGATIVE_ANY.has(w));
+}
+
 const nameCache = new Map<string, NameClass | null>();
 
 function classifyName(ident: string): NameClass | null {
@@ -538,6 +550,11 @@ export function genericAt(
     while (ve < n && ve - vs <= 300) {
       const c = text.charCodeAt(ve);
       if (c === stop) break;
+      if (xmlTag) {
+        if (c === 10 || c === 13) break;
+        ve++;
+        continue;
+      }
       if (
         c <= 32 ||
         c === 38 ||
