@@ -11,6 +11,7 @@ import {
   seal,
   sealDeterministic,
 } from '../src/index.ts';
+import { isWellFormedString } from '../src/internal/encoding.ts';
 import { encodeSealContext } from '../src/seal-context.ts';
 import { arbContextString, arbKeyBytes, arbPlaintext, arbSealContext } from './arbitraries.ts';
 
@@ -139,6 +140,15 @@ describe('sealed format properties', () => {
       expect(await seal(key, pt, ctx)).not.toEqual(await seal(key, pt, ctx));
     },
   );
+
+  test.prop([
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+  ])('lone surrogates are detected exactly (so UTF-8 stays injective on accepted strings)', (s) => {
+    const reference =
+      !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+    expect(isWellFormedString(s)).toBe(reference);
+    if (reference) expect(new TextDecoder().decode(new TextEncoder().encode(s))).toBe(s);
+  });
 
   test.prop([arbSealContext(), arbSealContext()])(
     'the context encoding is injective: distinct contexts never encode alike',

@@ -136,7 +136,8 @@ export function createNodeBackend(
   return {
     name: 'node',
     randomBytes(n) {
-      return toPlain(c.randomBytes(n));
+      // Straight into a plain Uint8Array: no pooled Buffer, no copy.
+      return c.randomFillSync(new Uint8Array(n));
     },
     sha256(data) {
       return toPlain(c.createHash('sha256').update(view(data)).digest());

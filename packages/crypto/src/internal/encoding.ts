@@ -8,9 +8,14 @@ const encoder = new TextEncoder();
 // string -> bytes step injective.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// ES2024 String.prototype.isWellFormed (native in Node 20+), else the regex.
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean })
+  .isWellFormed;
+
 /** True when `s` is a string with no lone surrogates (so UTF-8 is injective on it). */
 export function isWellFormedString(s: unknown): s is string {
-  return typeof s === 'string' && !LONE_SURROGATE.test(s);
+  if (typeof s !== 'string') return false;
+  return nativeIsWellFormed === undefined ? !LONE_SURROGATE.test(s) : nativeIsWellFormed.call(s);
 }
 
 /**
