@@ -107,7 +107,17 @@ export interface ScrubOptions {
   readonly shimDir?: string;
 }
 
-/** Exact names removed from an agent's environment. */
+/**
+ * Exact environment variable names that {@link scrubAgentEnv} removes (besides
+ * the `GIT_CONFIG_*`, `GIT_CREDENTIAL*` and forge-token name patterns).
+ *
+ * Exported from `@palisade/containment`.
+ *
+ * @example List what an agent will not see.
+ * ```ts
+ * SCRUBBED_ENV_NAMES.includes('SSH_AUTH_SOCK'); // true
+ * ```
+ */
 export const SCRUBBED_ENV_NAMES: readonly string[] = Object.freeze([
   'SSH_AUTH_SOCK',
   'SSH_AGENT_PID',

@@ -4,6 +4,13 @@ import { fileURLToPath } from 'node:url';
 /**
  * Every hook name git 2.39 runs. A contained worktree's hooks directory has a
  * file for each, so the repository's own hooks of every kind still run.
+ *
+ * Exported from `@palisade/containment`.
+ *
+ * @example Check that a hook name is chained.
+ * ```ts
+ * GIT_HOOK_NAMES.includes('commit-msg'); // true
+ * ```
  */
 export const GIT_HOOK_NAMES: readonly string[] = Object.freeze([
   'applypatch-msg',

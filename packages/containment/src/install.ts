@@ -37,6 +37,15 @@ export interface InstallOptions extends ContainmentOptions {
    * `'block'` refuses the commit on a finding. Default `'off'`.
    */
   readonly preCommitScan?: 'off' | 'warn' | 'block';
+  /**
+   * Where the per-worktree settings live. `'worktree-config'` (default):
+   * `config.worktree`, enabled by `extensions.worktreeConfig` (git >= 2.20;
+   * copied into worktrees made with `git worktree add`). `'include-if'`: the
+   * fallback for tools that do not read `config.worktree` (e.g. libgit2): a
+   * file in the containment dir, included from the shared config by
+   * `[includeIf "gitdir:<worktree git dir>"]`.
+   */
+  readonly strategy?: 'worktree-config' | 'include-if';
 }
 
 /** What {@link installContainment} did for one worktree. */
@@ -74,6 +83,8 @@ interface WorktreeState {
   readonly block: string;
   /** The remotes whose push URL the block sets to `contained::<remote>`. */
   readonly remotes: readonly string[];
+  /** With the includeIf fallback: the exact text appended to the shared config. */
+  readonly include?: string;
 }
 
 interface SharedConfigState {
@@ -321,13 +332,34 @@ export async function installContainment(
   const scan = options.preCommitScan ?? 'off';
   if (scan !== 'off' && scan !== 'warn' && scan !== 'block')
     throw new RangeError('preCommitScan must be off, warn or block');
-  const layout = await resolveLayout(worktree, env);
+  const strategy = options.strategy ?? 'worktree-config';
+  if (strategy !== 'worktree-config' && strategy !== 'include-if')
+    throw new RangeError('strategy must be worktree-config or include-if');
+  const resolved = await resolveLayout(worktree, env);
+  const layout: WorktreeLayout =
+    strategy === 'worktree-config'
+      ? resolved
+      : {
+          ...resolved,
+          worktreeConfigFile: join(
+            resolved.containmentDir,
+            'worktrees',
+            `${sha256(resolved.gitDir).slice(0, 16)}.config`,
+          ),
+        };
   return withLockFile(join(layout.commonDir, 'palisade.lock'), async () => {
     let state = (await readState(layout)) ?? emptyState(scan);
     const entries = await scopedConfig(layout, env);
     const remotes = remoteNames(entries);
     await writeRepositoryFiles(layout, scan);
-    const sharedConfig = await ensureWorktreeConfigExtension(layout, entries, state, env);
+    const sharedConfig =
+      strategy === 'worktree-config'
+        ? await ensureWorktreeConfigExtension(layout, entries, state, env)
+        : state.sharedConfig;
+    const include =
+      strategy === 'include-if'
+        ? await ensureInclude(layout, state.worktrees[layout.gitDir]?.include)
+        : undefined;
     const shared = sharedHooksPath(entries);
     const commonPrePush =
       shared === null ? await installCommonPrePush(layout, state) : state.commonPrePush;
@@ -374,6 +406,7 @@ export async function installContainment(
         afterSha256: sha256(next),
         block,
         remotes,
+        ...(include === undefined ? {} : { include }),
       };
     }
     state = {
@@ -394,6 +427,25 @@ export async function installContainment(
       commonPrePush: commonPrePush !== null,
     };
   });
+}
+
+/** Escapes glob characters for a `gitdir:` pattern (git matches it with wildmatch). */
+const globEscape = (p: string): string => p.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+
+/** Appends `[includeIf "gitdir:<git dir>"] path = <file>` to the shared config once; returns the exact text appended. */
+async function ensureInclude(
+  layout: WorktreeLayout,
+  previous: string | undefined,
+): Promise<string> {
+  await mkdir(join(layout.containmentDir, 'worktrees'), { recursive: true, mode: 0o755 });
+  const configPath = join(layout.commonDir, 'config');
+  const text = ((await readOrNull(configPath)) ?? Buffer.alloc(0)).toString('utf8');
+  const section = `${BLOCK_HEADER}[includeIf ${quoteSubsection(`gitdir:${globEscape(layout.gitDir)}`)}]\n\tpath = ${quoteConfigValue(layout.worktreeConfigFile)}\n`;
+  if (previous?.endsWith(section) && text.includes(previous)) return previous;
+  if (text.includes(section)) return section;
+  const include = `${text.length === 0 || text.endsWith('\n') ? '' : '\n'}${section}`;
+  await writeConfigLocked(configPath, `${text}${include}`, 0o644);
+  return include;
 }
 
 function removeBlock(text: string, block: string): string {
@@ -520,7 +572,18 @@ export async function uninstallContainment(
     const entry = state.worktrees[layout.gitDir];
     let wasContained = entry !== undefined;
     if (entry !== undefined) await restoreWorktreeConfig(entry);
-    else {
+    if (entry?.include !== undefined) {
+      const configPath = join(layout.commonDir, 'config');
+      const cur = ((await readOrNull(configPath)) ?? Buffer.alloc(0)).toString('utf8');
+      const at = cur.lastIndexOf(entry.include);
+      if (at !== -1) {
+        await writeConfigLocked(
+          configPath,
+          cur.slice(0, at) + cur.slice(at + entry.include.length),
+          0o644,
+        );
+      }
+    } else {
       const cur = await readOrNull(layout.worktreeConfigFile);
       if (cur?.toString('utf8').includes(BLOCK_HEADER)) {
         wasContained = true;

@@ -201,9 +201,15 @@ export async function verifyContainment(
       continue; // a worktree whose directory is gone (prunable)
     }
     seenGitDirs.add(layout.gitDir);
-    const recorded = state?.worktrees[layout.gitDir] !== undefined;
-    const cfg = await readOrNull(layout.worktreeConfigFile);
-    const carries = cfg?.toString('utf8').includes(_BLOCK_HEADER);
+    const entry = state?.worktrees[layout.gitDir];
+    const recorded = entry !== undefined;
+    const configFile = entry?.configFile ?? layout.worktreeConfigFile;
+    const cfg = await readOrNull(configFile);
+    let carries = cfg?.toString('utf8').includes(_BLOCK_HEADER) === true;
+    if (entry?.include !== undefined) {
+      const shared = await readOrNull(join(layout.commonDir, 'config'));
+      carries &&= shared?.toString('utf8').includes(entry.include) === true;
+    }
     if (!recorded && !carries) {
       uncontained.push(layout.worktree);
       continue;
@@ -213,7 +219,7 @@ export async function verifyContainment(
       alerts.push({
         layer: 'worktree-config',
         worktree: layout.worktree,
-        message: `the containment block was removed from ${layout.worktreeConfigFile}`,
+        message: `the containment block was removed from ${configFile}`,
       });
     }
     await verifyWorktree(layout, env, alerts, state?.worktrees[layout.gitDir]?.remotes ?? []);
