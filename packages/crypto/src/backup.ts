@@ -2,7 +2,6 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { bech32Decode, bech32Encode } from './age/bech32.ts';
 import {
-  findHeaderEnd,
   headerMac,
   headerMacInput,
   MAX_HEADER_BYTES,
@@ -420,20 +419,38 @@ class AgeDecryptTransform extends Transform {
     for (const p of parts) this.push(p);
   }
 
+  /** Bytes of the header scanned so far, and the start of the current line. */
+  private scanned = 0;
+  private lineHead = '';
+  private headerEnd = -1;
+
+  /** Scans newly queued bytes for the end of the MAC line (linear in the input). */
+  private scanHeader(chunk: Buffer): void {
+    for (let i = 0; i < chunk.length && this.headerEnd < 0; i++) {
+      const b = chunk[i] as number;
+      if (b === 0x0a) {
+        if (this.lineHead === '---') this.headerEnd = this.scanned + i + 1;
+        this.lineHead = '';
+      } else if (this.lineHead.length < 3) {
+        this.lineHead += String.fromCharCode(b);
+      }
+    }
+    this.scanned += chunk.length;
+  }
+
   private async advance(final: boolean): Promise<void> {
     if (this.state === 'header') {
-      const all = this.queue.peekAll();
-      const end = findHeaderEnd(all);
-      if (end < 0) {
-        if (all.length > MAX_HEADER_BYTES) {
+      if (this.headerEnd < 0) {
+        if (this.queue.length > MAX_HEADER_BYTES) {
           throw new CryptoError(
             'ERR_CRYPTO_AGE_HEADER_INVALID',
             'invalid age header: larger than 1 MiB',
           );
         }
         if (final) {
-          if (all.length === 0) throw truncated('empty input');
+          if (this.queue.length === 0) throw truncated('empty input');
           const prefix = 'age-encryption.org/v1\n';
+          const all = this.queue.peekAll();
           const head = all.subarray(0, Math.min(all.length, prefix.length)).toString('latin1');
           if (!prefix.startsWith(head)) {
             throw new CryptoError(
@@ -445,7 +462,7 @@ class AgeDecryptTransform extends Transform {
         }
         return;
       }
-      const header = parseHeader(this.queue.take(end));
+      const header = parseHeader(this.queue.take(this.headerEnd));
       this.fileKey = await unwrapFileKey(header, {
         x25519Scalars: this.scalars,
         passphrase: this.passphrase,
@@ -462,45 +479,61 @@ class AgeDecryptTransform extends Transform {
       (this.fileKey as Uint8Array).fill(0);
       this.state = 'payload';
     }
-    if (this.state === 'payload') {
-      while (this.queue.length > SEALED_CHUNK) {
-        const sealed = this.queue.takeParts(SEALED_CHUNK);
-        const plain = this.open(sealed, false);
-        if (plain === undefined) {
-          if (this.open(sealed, true) !== undefined) {
-            throw new CryptoError(
-              'ERR_CRYPTO_AGE_TRAILING_DATA',
-              'age file has trailing data after its last chunk',
-            );
-          }
-          throw payloadFailed();
-        }
-        this.counter++;
-        this.pushAll(plain);
-      }
-      if (!final) return;
-      const rest = this.queue.length;
-      if (rest === 0 && this.counter > 0) throw truncated('the last chunk is missing');
-      if (rest < TAG) throw truncated('inside a chunk');
-      if (rest === TAG && this.counter > 0) throw payloadFailed();
-      const sealed = this.queue.takeParts(rest);
-      const plain = this.open(sealed, true);
+    if (this.state === 'payload') this.payload(final);
+  }
+
+  /** Decrypts every complete chunk that is surely not the last (synchronous). */
+  private payload(final: boolean): void {
+    while (this.queue.length > SEALED_CHUNK) {
+      const sealed = this.queue.takeParts(SEALED_CHUNK);
+      const plain = this.open(sealed, false);
       if (plain === undefined) {
-        // A full chunk that authenticates as a non-last chunk: the file was
-        // cut at a chunk boundary.
-        if (rest === SEALED_CHUNK && this.open(sealed, false) !== undefined) {
-          throw truncated('the last chunk is missing');
+        if (this.open(sealed, true) !== undefined) {
+          throw new CryptoError(
+            'ERR_CRYPTO_AGE_TRAILING_DATA',
+            'age file has trailing data after its last chunk',
+          );
         }
         throw payloadFailed();
       }
+      this.counter++;
       this.pushAll(plain);
-      (this.payloadKey as Uint8Array).fill(0);
-      this.state = 'done';
     }
+    if (!final) return;
+    const rest = this.queue.length;
+    if (rest === 0 && this.counter > 0) throw truncated('the last chunk is missing');
+    if (rest < TAG) throw truncated('inside a chunk');
+    if (rest === TAG && this.counter > 0) throw payloadFailed();
+    const sealed = this.queue.takeParts(rest);
+    const plain = this.open(sealed, true);
+    if (plain === undefined) {
+      // A full chunk that authenticates as a non-last chunk: the file was
+      // cut at a chunk boundary.
+      if (rest === SEALED_CHUNK && this.open(sealed, false) !== undefined) {
+        throw truncated('the last chunk is missing');
+      }
+      throw payloadFailed();
+    }
+    this.pushAll(plain);
+    (this.payloadKey as Uint8Array).fill(0);
+    this.state = 'done';
   }
 
   override _transform(chunk: Buffer | string, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.queue.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (this.state === 'header') this.scanHeader(buf);
+    this.queue.push(buf);
+    if (this.state === 'payload') {
+      // The hot path stays synchronous: no promise per write.
+      try {
+        this.payload(false);
+      } catch (e) {
+        cb(e as Error);
+        return;
+      }
+      cb();
+      return;
+    }
     this.advance(false).then(
       () => cb(),
       (e: unknown) => cb(e as Error),

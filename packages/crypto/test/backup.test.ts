@@ -96,6 +96,26 @@ describe('age backups: format and API', () => {
     expect(Buffer.compare(Buffer.concat(dec), Buffer.from(plain))).toBe(0);
   });
 
+  it('decrypts a file whose header arrives one byte per write', async () => {
+    const plain = bytes(KIB64 + 5, 3);
+    const file = Buffer.from(await encryptBackup(plain, { recipients: [recipient] }));
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < 400; i++) pieces.push(file.subarray(i, i + 1));
+    pieces.push(file.subarray(400));
+    const out: Buffer[] = [];
+    await pipeline(
+      Readable.from(pieces),
+      createBackupDecryptStream({ identities: [identity] }),
+      new Writable({
+        write(c: Buffer, _e, cb) {
+          out.push(c);
+          cb();
+        },
+      }),
+    );
+    expect(Buffer.compare(Buffer.concat(out), Buffer.from(plain))).toBe(0);
+  });
+
   it('round-trips with a scrypt passphrase and rejects a wrong passphrase as no matching identity', async () => {
     const file = await encryptBackup(bytes(1000), { passphrase: 'correct horse', scryptLogN: 10 });
     expect(Buffer.from(file).toString('latin1')).toMatch(/\n-> scrypt [A-Za-z0-9+/]{22} 10\n/);

@@ -96,23 +96,6 @@ export interface ParsedHeader {
   readonly mac: Uint8Array;
 }
 
-/**
- * Finds the end of the header in `buf` (index just past the MAC line's `\n`),
- * or -1 when more bytes are needed.
- */
-export function findHeaderEnd(buf: Uint8Array): number {
-  // The MAC line is the first line starting with "---".
-  let lineStart = 0;
-  for (let i = 0; i < buf.length; i++) {
-    if (buf[i] !== 0x0a) continue;
-    if (buf[lineStart] === 0x2d && buf[lineStart + 1] === 0x2d && buf[lineStart + 2] === 0x2d) {
-      return i + 1;
-    }
-    lineStart = i + 1;
-  }
-  return -1;
-}
-
 /** Parses a complete header (bytes up to and including the MAC line's newline). */
 export function parseHeader(bytes: Uint8Array): ParsedHeader {
   for (const b of bytes) {
