@@ -102,7 +102,7 @@ const NOT_PERSONAL_EMAIL_LOCAL = new Set(['git', 'noreply', 'no-reply']);
 // Trigger positions, found by the regex engine instead of a JS loop over
 // every character: an '@', a ':', the start of a number (optionally after '+'
 // or '('), or two capitals followed by two digits (an IBAN country + check).
-const TRIGGER = /@|:|(?<![A-Za-z0-9])[+(]?[0-9]|(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}/g;
+const TRIGGER = /[@:]|(?:\+|\(|\b)[0-9]|\b[A-Z]{2}[0-9]{2}/g;
 
 /** Scans `text` for PII, adding candidates to `sink`. `order` is the tie-break rank. */
 export function scanPii(text: string, sink: CandidateSink, order: number): void {

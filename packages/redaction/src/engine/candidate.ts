@@ -105,7 +105,14 @@ const PLACEHOLDER_RE =
 export function isPlaceholder(value: string, allowRepeats = false): boolean {
   const lower = value.toLowerCase();
   if (PLACEHOLDER_WORDS.has(lower)) return true;
-  if (PLACEHOLDER_RE.test(value) || value.includes('xxxx') || value.includes('XXXX')) return true;
+  if (
+    PLACEHOLDER_RE.test(value) ||
+    value.includes('xxxx') ||
+    value.includes('XXXX') ||
+    value.includes('EXAMPLE')
+  ) {
+    return true;
+  }
   if (!allowRepeats && hasLongRun(value)) return true;
   return false;
 }

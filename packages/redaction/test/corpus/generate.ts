@@ -312,6 +312,7 @@ function renderTpl(r: Rng, tpl: string, mode: RenderMode): string {
       if (mode === 'placeholder' && (sp === 'uuid' || sp === 'uuidl'))
         return 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
       if (mode === 'short' && (sp === 'uuid' || sp === 'uuidl')) return draw(r, 'h', 8);
+      if (mode === 'placeholder' && sp === 'pw') return 'changeme';
       return special(r, sp as string);
     },
   );
