@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => fx.cleanup());
 
 /** Global options git 2.39 accepts before the command, as argv fragments. */
-const globalOption = (): fc.Arbitrary<string[]> =>
+const globalOption = (): fc.Arbitrary<readonly string[]> =>
   fc.oneof(
     fc.constantFrom(
       ['--no-pager'],
