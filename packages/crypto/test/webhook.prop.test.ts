@@ -113,3 +113,26 @@ test.prop([arbBody, arbSecret, arbId, arbTime])(
     }
   },
 );
+
+test.prop([
+  arbBody,
+  arbSecret,
+  arbId,
+  arbTime,
+  fc.constantFrom('webhook-id', 'webhook-timestamp', 'webhook-signature'),
+  fc.nat(),
+])(
+  'Standard Webhooks: changing any character of any signed header fails generically',
+  (body, secret, id, t, name, at) => {
+    const clock = () => t * 1000;
+    const headers = signStandardWebhook({ id, body, secret, clock });
+    const value = headers[name];
+    const i = at % value.length;
+    const replacement = value[i] === '1' ? '2' : '1';
+    const changed = { ...headers, [name]: value.slice(0, i) + replacement + value.slice(i + 1) };
+    // A changed timestamp is either stale or signs different content: both fail.
+    expect(
+      isGeneric(() => verifyStandardWebhook({ headers: changed, body, secrets: secret, clock })),
+    ).toBe(true);
+  },
+);

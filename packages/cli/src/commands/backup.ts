@@ -64,7 +64,13 @@ function isWritable(x: unknown): x is NodeJS.WritableStream {
 
 /**
  * `palisade backup encrypt|decrypt`: age v1 backups with X25519 recipients
- * or a passphrase, streamed with bounded memory.
+ * or a passphrase, streamed with bounded memory. Exit 0 ok; 1 wrong key,
+ * truncated or corrupted file, bad header; 2 usage.
+ *
+ * @example Encrypt a dump to a recipient.
+ * ```ts
+ * const code = await backupCommand.run(['encrypt', '-r', recipient, '-o', 'db.age', 'db.dump'], io, { json: false });
+ * ```
  */
 export const backupCommand: Command = {
   name: 'backup',

@@ -30,7 +30,12 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 /**
  * `palisade token new|verify`: issue prefixed, checksummed tokens and verify
- * them against their stored SHA-256 hash.
+ * them against their stored SHA-256 hash. Exit 0 ok, 1 no match, 2 usage.
+ *
+ * @example Run it with captured streams.
+ * ```ts
+ * const code = await tokenCommand.run(['new', '--prefix', 'palk'], io, { json: true });
+ * ```
  */
 export const tokenCommand: Command = {
   name: 'token',

@@ -16,6 +16,11 @@ import type { DemoStep } from './step.ts';
  * with @palisade/crypto to an age X25519 recipient, decrypted by the real
  * `age` command when it is installed and by @palisade/crypto, and the bytes
  * are compared. A wrong key is shown to fail with its typed error.
+ *
+ * @example Run the step alone.
+ * ```ts
+ * const { ok, facts } = await backupStep.run({ dir, say: (l) => lines.push(l), out: process.stdout });
+ * ```
  */
 export const backupStep: DemoStep = {
   id: 'backup',
