@@ -79,7 +79,11 @@ export interface EgressGuard {
   checkHost(host: string): EgressDecision;
   /** Decides a raw IP address in any IPv4 notation or IPv6 form. Anything else is refused as `'invalid-address'`. */
   checkAddress(address: string): EgressDecision;
-  /** Like `checkUrl`, but returns the parsed `URL` or throws. */
+  /**
+   * Like `checkUrl`, but returns the parsed `URL` or throws.
+   *
+   * @throws {ContainmentError} `ERR_CONTAINMENT_INVALID_URL` when the URL does not parse; `ERR_CONTAINMENT_EGRESS_DENIED` when it is refused.
+   */
   assertUrl(url: string | URL): URL;
 }
 
@@ -401,6 +405,7 @@ export function egressDeniedError(decision: EgressDecision): ContainmentError {
  *
  * @param address - The raw address text.
  * @returns The canonical text, or `undefined` when the input is not an IP address.
+ * @throws {TypeError} When `address` is not a string.
  * @example Canonicalise disguised loopback addresses.
  * ```ts
  * canonicalizeIp('0x7f.1'); // '127.0.0.1'
@@ -422,6 +427,7 @@ export function canonicalizeIp(address: string): string | undefined {
  * @param address - A raw IP address in any notation.
  * @returns The range name, or `undefined` for a public address.
  * @throws {ContainmentError} `ERR_CONTAINMENT_INVALID_ARGUMENT` when the input is not an IP address.
+ * @throws {TypeError} When `address` is not a string.
  * @example Name the range of an address.
  * ```ts
  * classifyIp('::ffff:a9fe:a9fe'); // 'metadata'

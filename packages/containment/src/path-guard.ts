@@ -62,7 +62,11 @@ export interface PathGuardOptions {
 export interface PathGuard {
   /** Decides a path (absolute, or relative to `base`). */
   check(path: string): PathDecision;
-  /** Like `check`, but returns the resolved path or throws. */
+  /**
+   * Like `check`, but returns the resolved path or throws.
+   *
+   * @throws {ContainmentError} `ERR_CONTAINMENT_PATH_DENIED` when the path is refused (the decision is the `cause`).
+   */
   assertAllowed(path: string): string;
   /** The real paths of the roots. */
   readonly roots: readonly string[];
