@@ -58,4 +58,18 @@ describe('pre-commit secret warning', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('repo-pre-commit-ran\n');
   });
+
+  it('a scanner that fails (exit other than 1) is reported and never counted as a finding, even with --block', async () => {
+    const { fx, wt } = await setup('block');
+    const bin = join(fx.root, 'broken-bin');
+    mkdirSync(bin, { recursive: true });
+    writeHook(join(bin, 'palisade'), 'exit 2');
+    const r = fx.git(wt, ['commit', '-q', '-m', 'scanner broken'], {
+      PATH: `${bin}:${fx.env.PATH}`,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(
+      'palisade scan --staged failed (exit 2); the commit was not scanned',
+    );
+  });
 });
