@@ -280,6 +280,22 @@ describe('age backups: differential against the age-encryption package', () => {
 });
 
 describe('age backups: internal primitives', () => {
+  it('X25519 keys imported through the fast JWK path derive the same public key as PKCS#8 DER import', async () => {
+    const { createPrivateKey, randomBytes } = await import('node:crypto');
+    const { x25519PrivateKey, x25519PublicFromPrivate } = await import('../src/age/primitives.ts');
+    for (let i = 0; i < 8; i++) {
+      const scalar = randomBytes(32);
+      const der = createPrivateKey({
+        key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), scalar]),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      expect(
+        Buffer.from(x25519PublicFromPrivate(x25519PrivateKey(scalar))).toString('base64url'),
+      ).toBe(der.export({ format: 'jwk' }).x);
+    }
+  });
+
   it('hkdf32 (two HMACs) equals node:crypto hkdfSync for empty and non-empty salts', async () => {
     const { hkdfSync, randomBytes } = await import('node:crypto');
     const { hkdf32 } = await import('../src/age/primitives.ts');

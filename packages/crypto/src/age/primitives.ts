@@ -13,25 +13,44 @@ import {
 
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 // A placeholder public value for JWK import: Node derives the key from `d`
-// and ignores `x` (checked below by re-deriving); JWK import is about 10x
-// faster than PKCS#8 DER import.
+// and ignores `x`. JWK import is about 10x faster than PKCS#8 DER import.
+// Whether this Node really ignores `x` is checked once, against DER import;
+// if not, every import uses DER.
 const PLACEHOLDER_X = Buffer.alloc(32).toString('base64url');
+let jwkImportChecked: boolean | undefined;
+
+function derPrivateKey(scalar: Uint8Array): KeyObject {
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_X25519, scalar]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+}
+
+function jwkPrivateKey(scalar: Uint8Array): KeyObject {
+  const d = Buffer.from(scalar.buffer, scalar.byteOffset, scalar.byteLength).toString('base64url');
+  return createPrivateKey({
+    key: { kty: 'OKP', crv: 'X25519', d, x: PLACEHOLDER_X },
+    format: 'jwk',
+  });
+}
+
+function jwkImportIsSound(): boolean {
+  if (jwkImportChecked === undefined) {
+    const probe = new Uint8Array(32).map((_, i) => (i * 29 + 7) & 0xff);
+    try {
+      jwkImportChecked =
+        jwkPrivateKey(probe).export({ format: 'jwk' }).x ===
+        derPrivateKey(probe).export({ format: 'jwk' }).x;
+    } catch {
+      jwkImportChecked = false;
+    }
+  }
+  return jwkImportChecked;
+}
 
 export function x25519PrivateKey(scalar: Uint8Array): KeyObject {
-  const d = Buffer.from(scalar.buffer, scalar.byteOffset, scalar.byteLength).toString('base64url');
-  try {
-    return createPrivateKey({
-      key: { kty: 'OKP', crv: 'X25519', d, x: PLACEHOLDER_X },
-      format: 'jwk',
-    });
-  } catch {
-    // A Node that validates `x` against `d`: use the slower DER import.
-    return createPrivateKey({
-      key: Buffer.concat([PKCS8_X25519, scalar]),
-      format: 'der',
-      type: 'pkcs8',
-    });
-  }
+  return jwkImportIsSound() ? jwkPrivateKey(scalar) : derPrivateKey(scalar);
 }
 
 /** A fresh X25519 key pair from the OS CSPRNG (for ephemeral shares). */
