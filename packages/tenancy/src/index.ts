@@ -57,6 +57,12 @@ export {
   type PostureReport,
   type SqlClientLike,
 } from './posture.ts';
+export {
+  type SignedContextSqlOptions,
+  signedContextSql,
+  signedTenantPredicate,
+  signTenantContext,
+} from './signed-context.ts';
 export { quoteIdent } from './sql-ident.ts';
 export { assertTenantStatement } from './statement-guard.ts';
 export {

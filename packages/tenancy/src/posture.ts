@@ -262,10 +262,11 @@ export async function checkPosture(
   );
   const selectForm = (expr: unknown): boolean =>
     typeof expr !== 'string' || !/current_setting\s*\(/i.test(expr) || /\(\s*SELECT\b/i.test(expr);
+  // The tenant comes from the setting, or from the signed-context verifier.
   const scoped = (expr: unknown): boolean =>
     typeof expr === 'string' &&
     expr.includes(tc) &&
-    /current_setting\s*\(/i.test(expr) &&
+    /(current_setting|verified_org)\s*\(/i.test(expr) &&
     /\(\s*SELECT\b/i.test(expr);
 
   for (const t of tables) {

@@ -1,6 +1,7 @@
 import { currentTenant, requireTenant, type TenantContext } from './context.ts';
 import type { TenancyConnection, TenancyDriver } from './driver.ts';
 import { TenancyError } from './errors.ts';
+import { signTenantContext } from './signed-context.ts';
 import { _literal } from './sql-ident.ts';
 import { assertTenantStatement } from './statement-guard.ts';
 
@@ -31,6 +32,12 @@ export interface TenantTransaction {
 export interface WithTenantOptions {
   /** Aborting rolls the transaction back and rejects with `ERR_TENANCY_ABORTED`. */
   readonly signal?: AbortSignal;
+  /**
+   * A 32-byte key: also set `app.org_ctx` to a context signed with it
+   * ({@link signTenantContext}, valid 5 minutes), for policies that use
+   * `signedTenantPredicate()`.
+   */
+  readonly signingKey?: Uint8Array;
 }
 
 /**
@@ -41,12 +48,19 @@ export const TENANT_SETTINGS: Readonly<{ org: 'app.org_id'; workspace: 'app.work
   Object.freeze({ org: 'app.org_id', workspace: 'app.workspace_id' });
 
 /** @internal The one round trip that checks the connection, begins, and sets the tenant. */
-export function _startSql(ctx: TenantContext, afterBegin: string): string {
+export function _startSql(ctx: TenantContext, afterBegin: string, signingKey?: Uint8Array): string {
+  const signed =
+    signingKey === undefined
+      ? []
+      : [
+          `SELECT set_config('app.org_ctx', ${_literal(signTenantContext(signingKey, ctx.orgId, Math.floor(Date.now() / 1000) + 300))}, true)`,
+        ];
   return [
     "SELECT current_setting('app.org_id', true) AS leftover, now() = statement_timestamp() AS fresh, pg_current_xact_id_if_assigned() IS NULL AS no_xid",
     'BEGIN',
     ...(afterBegin === '' ? [] : [afterBegin]),
     `SELECT set_config('app.org_id', ${_literal(ctx.orgId)}, true), set_config('app.workspace_id', ${_literal(ctx.workspaceId ?? '')}, true)`,
+    ...signed,
   ].join(';\n');
 }
 
@@ -91,7 +105,15 @@ export function withTenant<T>(
   fn: (tx: TenantTransaction) => Promise<T>,
   options: WithTenantOptions = {},
 ): Promise<T> {
-  return _runTenantScope(db, fn, options, DEFAULT_PROFILE);
+  const key = options.signingKey;
+  return _runTenantScope(
+    db,
+    fn,
+    options,
+    key === undefined
+      ? DEFAULT_PROFILE
+      : { ...DEFAULT_PROFILE, start: (ctx, afterBegin) => _startSql(ctx, afterBegin, key) },
+  );
 }
 
 /** @internal How a scope starts and which statements it admits. */
