@@ -334,6 +334,11 @@ export function isMetadataName(ident: string): boolean {
 }
 
 const nameCache = new Map<string, NameClass | null>();
+/** Verdicts per (name, quoting, value): logs and configs repeat the same assignments. */
+const verdictCache = new Map<
+  string,
+  { readonly why: [Candidate['outcome'], string] | null; readonly score: number }
+>();
 
 function classifyName(ident: string): NameClass | null {
   const cached = nameCache.get(ident);
@@ -578,7 +583,15 @@ export function genericAt(
   state.until = Math.max(state.until, ve);
   const value = text.slice(vs, ve);
   const ruleId = cls === 'password' ? 'generic-password' : 'generic-secret';
-  const why = rejectValue(value, cls, quoted, ident);
+  const key = `${ident}\u0000${quoted ? 1 : 0}\u0000${value}`;
+  let verdict = verdictCache.get(key);
+  if (verdict === undefined) {
+    const w = rejectValue(value, cls, quoted, ident);
+    verdict = { why: w, score: w === null ? secretScore(value) : 0 };
+    if (verdictCache.size >= 4096) verdictCache.clear();
+    verdictCache.set(key, verdict);
+  }
+  const why = verdict.why;
   if (why !== null) {
     if (explainOnly && value.length > 0) {
       sink.add({
@@ -594,7 +607,7 @@ export function genericAt(
     }
     return;
   }
-  const score = secretScore(value);
+  const score = verdict.score;
   if (score < THRESHOLD[cls]) {
     if (explainOnly) {
       sink.add({
