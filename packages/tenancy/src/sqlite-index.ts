@@ -1,5 +1,6 @@
 export {
   assertWorkspaceReadStatement,
+  type OpenWorkspaceOptions,
   openWorkspaceReader,
   openWorkspaceWriter,
   resolveWorkspacePath,

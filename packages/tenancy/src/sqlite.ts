@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
+import { currentTenant, requireTenant } from './context.ts';
 import { TenancyError } from './errors.ts';
 import { parseWorkspaceId } from './ids.ts';
 
@@ -90,6 +91,35 @@ export function resolveWorkspacePath(location: WorkspaceLocation): WorkspacePath
     if (realOrUndefined(p) !== p) throw pathEscape();
   }
   return Object.freeze({ workspaceId, root, dir, file });
+}
+
+/** Where to open a workspace: the data directory, and the workspace id or (omitted) the current tenant's. */
+export interface OpenWorkspaceOptions {
+  /** Absolute data directory; must exist. */
+  readonly dataDir: string;
+  /**
+   * The workspace id. When omitted, the current tenant context's workspace is
+   * used (`ERR_TENANCY_NO_CONTEXT` without one). When given inside a tenant
+   * context that names another workspace, `ERR_TENANCY_CONTEXT_MISMATCH`.
+   */
+  readonly workspaceId?: string;
+}
+
+function locate(options: OpenWorkspaceOptions): WorkspaceLocation {
+  const ctx = options.workspaceId === undefined ? requireTenant() : currentTenant();
+  if (options.workspaceId === undefined) {
+    if (ctx?.workspaceId === undefined) {
+      throw new TenancyError('ERR_TENANCY_NO_CONTEXT', 'no workspace is set in the tenant context');
+    }
+    return { dataDir: options.dataDir, workspaceId: ctx.workspaceId };
+  }
+  if (ctx?.workspaceId !== undefined && ctx.workspaceId !== options.workspaceId) {
+    throw new TenancyError(
+      'ERR_TENANCY_CONTEXT_MISMATCH',
+      'the workspace differs from the tenant context of this request',
+    );
+  }
+  return { dataDir: options.dataDir, workspaceId: options.workspaceId };
 }
 
 /** Words refused anywhere in a statement, on both paths. */
@@ -234,17 +264,18 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
  *
  * Exported from `@palisade/tenancy/sqlite`.
  *
- * @param location - Data directory and workspace id.
+ * @param options - Data directory and workspace id (default: the current tenant's workspace).
  * @returns A reader.
- * @throws TenancyError `ERR_TENANCY_PATH_ESCAPE`, `ERR_TENANCY_WORKSPACE_NOT_FOUND`, `ERR_TENANCY_INVALID_ARGUMENT`.
+ * @throws TenancyError `ERR_TENANCY_PATH_ESCAPE`, `ERR_TENANCY_WORKSPACE_NOT_FOUND`, `ERR_TENANCY_INVALID_ARGUMENT`,
+ * `ERR_TENANCY_NO_CONTEXT` (no id and no workspace in context), `ERR_TENANCY_CONTEXT_MISMATCH`.
  * @example
  * ```ts
  * const r = openWorkspaceReader({ dataDir, workspaceId: 'docs' });
  * const rows = r.all('SELECT id, title FROM notes WHERE id = ?', [id]);
  * ```
  */
-export function openWorkspaceReader(location: WorkspaceLocation): WorkspaceReader {
-  const path = resolveWorkspacePath(location);
+export function openWorkspaceReader(options: OpenWorkspaceOptions): WorkspaceReader {
+  const path = resolveWorkspacePath(locate(options));
   let db: Database.Database;
   try {
     db = new Database(path.file, { readonly: true, fileMustExist: true });
@@ -280,9 +311,10 @@ export function openWorkspaceReader(location: WorkspaceLocation): WorkspaceReade
  *
  * Exported from `@palisade/tenancy/sqlite`.
  *
- * @param location - Data directory and workspace id, plus `create`.
+ * @param options - Data directory and workspace id (default: the current tenant's workspace), plus `create`.
  * @returns A writer.
- * @throws TenancyError `ERR_TENANCY_PATH_ESCAPE`, `ERR_TENANCY_WORKSPACE_NOT_FOUND`, `ERR_TENANCY_INVALID_ARGUMENT`.
+ * @throws TenancyError `ERR_TENANCY_PATH_ESCAPE`, `ERR_TENANCY_WORKSPACE_NOT_FOUND`, `ERR_TENANCY_INVALID_ARGUMENT`,
+ * `ERR_TENANCY_NO_CONTEXT`, `ERR_TENANCY_CONTEXT_MISMATCH`.
  * @example
  * ```ts
  * const w = openWorkspaceWriter({ dataDir, workspaceId: 'docs', create: true });
@@ -290,10 +322,11 @@ export function openWorkspaceReader(location: WorkspaceLocation): WorkspaceReade
  * ```
  */
 export function openWorkspaceWriter(
-  location: WorkspaceLocation & { readonly create?: boolean },
+  options: OpenWorkspaceOptions & { readonly create?: boolean },
 ): WorkspaceWriter {
+  const location = locate(options);
   let path = resolveWorkspacePath(location);
-  if (location.create === true) {
+  if (options.create === true) {
     for (const d of [join(path.root, 'workspaces'), path.dir]) {
       try {
         mkdirSync(d, { mode: 0o700 });
@@ -305,7 +338,7 @@ export function openWorkspaceWriter(
   path = resolveWorkspacePath(location);
   let db: Database.Database;
   try {
-    db = new Database(path.file, { fileMustExist: location.create !== true });
+    db = new Database(path.file, { fileMustExist: options.create !== true });
   } catch (e) {
     throw new TenancyError(
       'ERR_TENANCY_WORKSPACE_NOT_FOUND',

@@ -237,3 +237,34 @@ describe('read-only query path', () => {
     }
   });
 });
+
+describe('workspace databases and the tenant context', () => {
+  it('without an explicit id the current tenant workspace is opened, and with no context ERR_TENANCY_NO_CONTEXT', async () => {
+    const { runWithTenant } = await import('../src/context.ts');
+    makeWorkspace('alice', 'alice-secret');
+    makeWorkspace('bob', 'bob-secret');
+    expect(code(() => openWorkspaceReader({ dataDir }))).toBe('ERR_TENANCY_NO_CONTEXT');
+    const ctx = {
+      orgId: '0b7e3f3a-8c1d-4b7e-9f2a-1c2d3e4f5a6b',
+      actorId: 'u',
+      workspaceId: 'alice',
+    };
+    const rows = runWithTenant(ctx, () => {
+      const r = openWorkspaceReader({ dataDir });
+      try {
+        return r.all('SELECT body FROM notes');
+      } finally {
+        r.close();
+      }
+    });
+    expect(rows).toEqual([{ body: 'alice-secret' }]);
+    expect(
+      runWithTenant(ctx, () => code(() => openWorkspaceReader({ dataDir, workspaceId: 'bob' }))),
+    ).toBe('ERR_TENANCY_CONTEXT_MISMATCH');
+    expect(
+      runWithTenant({ ...ctx, workspaceId: undefined }, () =>
+        code(() => openWorkspaceReader({ dataDir })),
+      ),
+    ).toBe('ERR_TENANCY_NO_CONTEXT');
+  });
+});
