@@ -14,6 +14,7 @@ export class KeywordAutomaton {
   readonly #out: readonly (readonly number[] | undefined)[];
   readonly #hasOut: Uint8Array;
   readonly #lens: Int32Array;
+  readonly #packed: Int32Array;
 
   constructor(keywords: readonly string[]) {
     for (const k of keywords) {
@@ -82,6 +83,15 @@ export class KeywordAutomaton {
       }
     }
     this.#delta = delta;
+    // Packed form for the hot loop: entry = (target row offset << 1) | has-output.
+    const packed = new Int32Array(n * width);
+    for (let st = 0; st < n; st++) {
+      for (let c = 0; c < width; c++) {
+        const t = delta[st * width + c] as number;
+        packed[st * width + c] = ((t * width) << 1) | (outs[t]?.length ? 1 : 0);
+      }
+    }
+    this.#packed = packed;
     this.#classes = classes;
     this.#width = width;
     this.#out = outs.map((o) => (o.length === 0 ? undefined : o));
@@ -101,10 +111,9 @@ export class KeywordAutomaton {
     readonly kw: Int32Array;
     readonly pos: Int32Array;
   } {
-    const delta = this.#delta;
+    const packed = this.#packed;
     const classes = this.#classes;
     const width = this.#width;
-    const hasOut = this.#hasOut;
     const lens = this.#lens;
     let kwBuf = this.#kwBuf;
     let posBuf = this.#posBuf;
@@ -118,9 +127,10 @@ export class KeywordAutomaton {
         s = 0;
         continue;
       }
-      s = delta[s * width + cls] as number;
-      if (hasOut[s] === 1) {
-        const o = this.#out[s] as readonly number[];
+      const v = packed[s + cls] as number;
+      s = v >> 1;
+      if ((v & 1) === 1) {
+        const o = this.#out[s / width] as readonly number[];
         for (let j = 0; j < o.length; j++) {
           if (count === kwBuf.length) {
             const k2 = new Int32Array(count * 2);
