@@ -84,4 +84,13 @@ describe('scanner invariants', () => {
       expect(fs.some((f) => f.start <= start && f.end >= start + token.length)).toBe(true);
     },
   );
+
+  test.prop([textWithTokens])('explanations never contain the bytes of a flagged value', (text) => {
+    const values = scanner
+      .scan(text)
+      .map((f) => text.slice(f.start, f.end))
+      .filter((v) => v.length >= 8);
+    const out = JSON.stringify(scanner.explain(text));
+    for (const v of values) expect(out.includes(v)).toBe(false);
+  });
 });
