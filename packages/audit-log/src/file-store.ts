@@ -54,7 +54,7 @@ export interface FileStoreOptions {
   readonly origin: string;
   /** Signs checkpoints and prune records. */
   readonly signer: NoteSigner;
-  /** The org of this chain (default `local`). */
+  /** The org of this chain (default `local`); events of another org are rejected. */
   readonly org?: string;
   /**
    * `durable` (default): an append resolves only after its batch was fsynced.
@@ -322,6 +322,12 @@ class FileStore implements FileAuditStore {
       s.checkpointSize = s.next;
       s.lastCheckpointAt = this.now();
     } else if (rec.kind === 'entry') {
+      if (rec.leaf.org !== this.org) {
+        throw new AuditLogError(
+          'ERR_AUDIT_INVALID_ARGUMENT',
+          `this log file holds the chain of org "${rec.leaf.org}", not "${this.org}"`,
+        );
+      }
       if (rec.leaf.seq !== s.next) {
         throw new AuditLogError(
           'ERR_AUDIT_FORK',
@@ -408,6 +414,14 @@ class FileStore implements FileAuditStore {
       ev = parseAuditEvent(event);
     } catch (e) {
       return Promise.reject(e);
+    }
+    if (ev.org !== this.org) {
+      return Promise.reject(
+        new AuditLogError(
+          'ERR_AUDIT_INVALID_ARGUMENT',
+          `this log file holds the chain of org "${this.org}" only`,
+        ),
+      );
     }
     return new Promise<AppendReceipt>((resolve, reject) => {
       this.queue.push({ event: ev, resolve, reject });

@@ -237,7 +237,7 @@ describe('file store', () => {
     }
   });
 
-  it('invalid events are rejected with ERR_AUDIT_INVALID_ARGUMENT and reserved actions with ERR_AUDIT_RESERVED_ACTION', async () => {
+  it('invalid events and events of another org are rejected with ERR_AUDIT_INVALID_ARGUMENT, reserved actions with ERR_AUDIT_RESERVED_ACTION', async () => {
     const store = await makeStore(join(dir, 'v.jsonl'));
     const codes: string[] = [];
     for (const bad of [
@@ -247,6 +247,7 @@ describe('file store', () => {
       { ...event(0), extra: 1 },
       { ...event(0), actor: 'a\ud800' },
       { ...event(0), action: 'audit.erase' },
+      { ...event(0), org: 'another-org' },
     ]) {
       try {
         await store.append(bad as never);
@@ -257,6 +258,7 @@ describe('file store', () => {
     expect(codes.slice(0, 4)).toEqual(Array(4).fill('ERR_AUDIT_INVALID_ARGUMENT'));
     expect(['ERR_AUDIT_INVALID_ARGUMENT', 'ERR_AUDIT_LONE_SURROGATE']).toContain(codes[4]);
     expect(codes[5]).toBe('ERR_AUDIT_RESERVED_ACTION');
+    expect(codes[6]).toBe('ERR_AUDIT_INVALID_ARGUMENT');
     await store.close();
   });
 

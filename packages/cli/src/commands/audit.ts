@@ -32,6 +32,8 @@ Subcommands (on a local append-only log file):
   prune (--before <seq> | --older-than <days>)
   erase <subject> [--actor <id>]
 
+One log file holds one org's chain (--org, default local).
+
 Options:
   --log <file>     the log (default .palisade/audit.jsonl)
   --key <file>     signer key (default <log dir>/audit.key; created on first use, mode 0600)
@@ -42,6 +44,7 @@ Options:
 Exit codes: 0 OK / PRUNED_OK; 1 any other verdict or failure; 2 usage error.`;
 
 interface Flags {
+  org: string;
   log: string;
   key: string;
   vkey: string | undefined;
@@ -113,6 +116,7 @@ async function withStore<T>(flags: Flags, fn: (s: FileAuditStore) => Promise<T>)
     path: flags.log,
     origin: signer.name,
     signer,
+    org: flags.org,
     autoCheckpoint: false,
   });
   await writeFile(join(dirname(flags.log), 'audit.vkey'), `${store.verifierKey}\n`);
@@ -164,6 +168,7 @@ export const auditCommand: Command = {
     const abs = (p: string): string => (isAbsolute(p) ? p : join(cwd, p));
     const log = abs(str(values, 'log') ?? '.palisade/audit.jsonl');
     const flags: Flags = {
+      org: str(values, 'org') ?? 'local',
       log,
       key: abs(str(values, 'key') ?? join(dirname(log), 'audit.key')),
       vkey: str(values, 'vkey'),
@@ -174,7 +179,7 @@ export const auditCommand: Command = {
       case 'append': {
         const details = parseDetails(str(values, 'details'));
         const ev: AuditEventInput = {
-          org: str(values, 'org') ?? 'local',
+          org: flags.org,
           actor: need(values, 'actor'),
           action: need(values, 'action'),
           target: need(values, 'target'),
