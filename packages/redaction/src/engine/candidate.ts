@@ -107,14 +107,19 @@ export function isPlaceholder(value: string, allowRepeats = false): boolean {
   if (PLACEHOLDER_WORDS.has(lower)) return true;
   if (
     PLACEHOLDER_RE.test(value) ||
-    value.includes('xxxx') ||
-    value.includes('XXXX') ||
+    ((value.includes('xxxx') || value.includes('XXXX')) && xShare(value) >= 0.4) ||
     value.includes('EXAMPLE')
   ) {
     return true;
   }
   if (!allowRepeats && hasLongRun(value)) return true;
   return false;
+}
+
+function xShare(s: string): number {
+  let x = 0;
+  for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) | 32) === 120) x++;
+  return x / s.length;
 }
 
 function hasLongRun(s: string): boolean {

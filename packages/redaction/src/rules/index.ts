@@ -1,6 +1,7 @@
 import { aiRules } from './ai.ts';
 import { chatRules } from './chat.ts';
 import { cloudRules } from './cloud.ts';
+import { devtoolRules } from './devtools.ts';
 import { keyRules } from './keys.ts';
 import { packageRules } from './packages.ts';
 import { palisadeRules } from './palisade.ts';
@@ -22,6 +23,7 @@ export const builtinRules: readonly RuleDefinition[] = [
   ...paymentRules,
   ...chatRules,
   ...saasRules,
+  ...devtoolRules,
   ...packageRules,
   ...keyRules,
   ...uriRules,
