@@ -282,6 +282,14 @@ async function writeContainedList(layout: WorktreeLayout, state: ContainmentStat
     lines.map((l) => `${l}\n`).join(''),
     0o644,
   );
+  const tops = Object.values(state.worktrees)
+    .map((w) => w.worktree)
+    .sort();
+  await writeFileAtomic(
+    join(layout.containmentDir, 'contained-worktrees'),
+    tops.map((l) => `${l}\n`).join(''),
+    0o644,
+  );
 }
 
 async function saveState(layout: WorktreeLayout, state: ContainmentState): Promise<void> {

@@ -62,4 +62,14 @@ describe('installContainment', () => {
     expect(push.status).toBe(0);
     expect(push.stderr).toContain('original-pre-push-ran');
   });
+
+  it('with only a linked worktree contained, a push from inside it through the main git dir (--git-dir) is refused by the shared pre-push', async () => {
+    f = makeFixture();
+    const wt = f.addWorktree('agent');
+    await installContainment(wt, { env: f.env });
+    const push = f.git(wt, ['--git-dir', join(f.repo, '.git'), 'push', 'origin', 'agent']);
+    expect(push.status).not.toBe(0);
+    expect(push.stderr).toContain('palisade: push refused');
+    expect(remoteRef(f, 'refs/heads/agent')).toBeNull();
+  });
 });

@@ -203,7 +203,21 @@ const ROUTES: readonly Route[] = [
     inRepo: 'shim',
     withShim: 'shim',
   },
-  // Only the sandbox stops these: git's own programs by absolute path, and out-of-band writes.
+  {
+    name: 'clone the repository elsewhere and push from the clone',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a sh parameter expansion, not a template
+    sh: 'git clone -q "$COMMON" "${TMPDIR:-/tmp}/palisade-route-clone-$$" && cd "${TMPDIR:-/tmp}/palisade-route-clone-$$" && git push "$REMOTE" origin/agent:refs/heads/agent; rc=$?; cd / && rm -rf "${TMPDIR:-/tmp}/palisade-route-clone-$$"; exit $rc',
+    inRepo: 'shim',
+    withShim: 'shim',
+  },
+  // Only the sandbox stops these: git's own programs by absolute path, out-of-band writes, and
+  // git run inside a local-path remote (a different repository: no in-repo layer applies).
+  {
+    name: 'fetch into the local bare remote from inside it',
+    sh: 'git -C "$REMOTE" fetch -q "$COMMON" agent:refs/heads/agent',
+    inRepo: 'sandbox',
+    withShim: 'sandbox',
+  },
   {
     name: '"$(git --exec-path)/git-send-pack"',
     sh: '"$(git --exec-path)/git-send-pack" "$REMOTE" agent',
@@ -323,7 +337,7 @@ describe('push-route matrix', () => {
     expect(observed).toEqual(expected);
   });
 
-  it('tier 2, the git shim first on PATH with a scrubbed environment: every route that names git is refused by the shim; only git programs by absolute path and out-of-band writes still publish', async () => {
+  it('tier 2, the git shim first on PATH with a scrubbed environment: every route that names git is refused by the shim, except git programs by absolute path, out-of-band writes and git run inside a local-path remote, which still publish', async () => {
     const expected: Record<string, string> = {};
     const observed: Record<string, string> = {};
     for (const route of ROUTES) {
