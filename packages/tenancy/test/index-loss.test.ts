@@ -79,4 +79,35 @@ describe.skipIf(inject('pgUrl') === '')('index-loss check against the real serve
       }),
     ).rejects.toSatisfy((e) => TenancyError.isInstance(e) && e.code === 'ERR_TENANCY_INDEX_LOST');
   });
+
+  it('the (SELECT ...)-form policy scan has the same plan shape as an app-side WHERE org_id = $1', async () => {
+    const org = orgs.ids[0] as string;
+    const shape = (node: Record<string, unknown>): string[] => {
+      if (node['Parent Relationship'] === 'InitPlan' || node['Parent Relationship'] === 'SubPlan')
+        return [];
+      const own = `${String(node['Node Type'])}${node['Index Name'] ? `:${String(node['Index Name'])}` : ''}`;
+      const kids = Array.isArray(node['Plans']) ? (node['Plans'] as Record<string, unknown>[]) : [];
+      return [own, ...kids.flatMap(shape)];
+    };
+    const explain = async (c: pg.Client, sql: string, params: unknown[]): Promise<string[]> => {
+      await c.query('BEGIN');
+      try {
+        await c.query(`SELECT set_config('app.org_id', $1, true)`, [org]);
+        const r = await c.query(`EXPLAIN (FORMAT JSON, COSTS OFF) ${sql}`, params);
+        return shape(
+          (r.rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]?.Plan ?? {},
+        );
+      } finally {
+        await c.query('ROLLBACK');
+      }
+    };
+    const viaPolicy = await explain(app, 'SELECT count(*), max(title) FROM app.docs2', []);
+    const appSide = await explain(
+      sb.superClient,
+      'SELECT count(*), max(title) FROM app.docs2 WHERE org_id = $1',
+      [org],
+    );
+    expect(viaPolicy).toEqual(appSide);
+    expect(viaPolicy.join(' ')).toMatch(/Index/);
+  });
 });
