@@ -97,7 +97,27 @@ describe('C2SP signed-note (golang.org/x/mod/sumdb/note vectors)', () => {
   });
 });
 
+// C2SP tlog-checkpoint.md, the example at the top of the spec.
+const SPEC_CHECKPOINT =
+  'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n' +
+  '\u2014 example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n';
+
 describe('C2SP tlog-checkpoint', () => {
+  it('the example checkpoint from the C2SP spec parses field for field and re-formats byte for byte', () => {
+    const text = SPEC_CHECKPOINT.slice(0, SPEC_CHECKPOINT.indexOf('\n\n') + 1);
+    const cp = parseCheckpoint(text);
+    expect(cp.origin).toBe('example.com/behind-the-sofa');
+    expect(cp.size).toBe(20852163);
+    expect(Buffer.from(cp.rootHash).toString('base64')).toBe(
+      'CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=',
+    );
+    expect(formatCheckpoint(cp)).toBe(text);
+    // Its signature line is well-formed; the key is unknown to us, so the note has no verifiable signature.
+    expect(codeOf(() => openNote(SPEC_CHECKPOINT, [parseVerifierKey(VKEY)]))).toBe(
+      'ERR_AUDIT_SIGNATURE_INVALID',
+    );
+  });
+
   const signer = noteSignerFromSeed('example.com/log', new Uint8Array(32).fill(7));
   const witness = noteSignerFromSeed('witness.example', new Uint8Array(32).fill(9));
   const root = new Uint8Array(32).fill(0xab);
