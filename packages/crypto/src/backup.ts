@@ -263,6 +263,11 @@ class AgeEncryptTransform extends Transform {
     this.ready.catch(() => undefined);
   }
 
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.payloadKey?.fill(0);
+    cb(err);
+  }
+
   private started = false;
 
   private async start(): Promise<void> {
@@ -334,6 +339,10 @@ export function createBackupEncryptStream(options: BackupEncryptOptions): Transf
   if ((options.passphrase !== undefined) === recipients.length > 0) {
     throw new TypeError('give either recipients or a passphrase (exactly one of them)');
   }
+  const logN = options.scryptLogN ?? DEFAULT_SCRYPT_LOG_N;
+  if (!Number.isInteger(logN) || logN < 1 || logN > DEFAULT_MAX_SCRYPT_LOG_N) {
+    throw new RangeError('scryptLogN must be an integer from 1 to 20');
+  }
   return new AgeEncryptTransform(options);
 }
 
@@ -374,6 +383,12 @@ class AgeDecryptTransform extends Transform {
   private readonly scalars: Uint8Array[];
   private readonly passphrase: Uint8Array | undefined;
   private readonly maxLogN: number;
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.payloadKey?.fill(0);
+    this.fileKey?.fill(0);
+    cb(err);
+  }
 
   constructor(options: BackupDecryptOptions) {
     super({ writableHighWaterMark: 4 * SEALED_CHUNK, readableHighWaterMark: 4 * CHUNK });

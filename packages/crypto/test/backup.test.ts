@@ -150,6 +150,12 @@ describe('age backups: format and API', () => {
       TypeError,
     );
     expect(() => createBackupDecryptStream({})).toThrow(TypeError);
+    expect(() => createBackupEncryptStream({ passphrase: 'x', scryptLogN: 21 })).toThrow(
+      RangeError,
+    );
+    expect(() => createBackupDecryptStream({ passphrase: 'x', maxScryptLogN: 23 })).toThrow(
+      RangeError,
+    );
     const bad = `${recipient.slice(0, -1)}${recipient.endsWith('q') ? 'p' : 'q'}`;
     expect(() => createBackupEncryptStream({ recipients: [bad] })).toThrow(
       expect.objectContaining({ code: 'ERR_CRYPTO_AGE_KEY_INVALID' }),
