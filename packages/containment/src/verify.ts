@@ -62,10 +62,16 @@ async function verifyRepositoryFiles(
   alerts: ContainmentAlert[],
   commonPrePush: boolean,
   scan: string,
+  lists: Readonly<Record<string, string>>,
 ): Promise<void> {
   const add = (layer: ContainmentLayer, message: string): void => {
     alerts.push({ layer, worktree: layout.worktree, message });
   };
+  // The lists the shared pre-push reads to know which worktrees are contained.
+  for (const [name, expected] of Object.entries(lists)) {
+    const problem = await checkFile(join(layout.containmentDir, name), expected, 0o644);
+    if (problem !== null) add('common-pre-push', problem);
+  }
   const hook = shippedText('palisade-hook');
   for (const name of GIT_HOOK_NAMES) {
     const expected =
@@ -232,7 +238,14 @@ export async function verifyContainment(
         message: 'the containment state record is missing',
       });
   } else {
-    await verifyRepositoryFiles(first, alerts, state.commonPrePush !== null, state.preCommitScan);
+    const gitDirs = Object.keys(state.worktrees).sort();
+    const tops = Object.values(state.worktrees)
+      .map((w) => w.worktree)
+      .sort();
+    await verifyRepositoryFiles(first, alerts, state.commonPrePush !== null, state.preCommitScan, {
+      contained: gitDirs.map((l) => `${l}\n`).join(''),
+      'contained-worktrees': tops.map((l) => `${l}\n`).join(''),
+    });
     for (const [gitDir, entry] of Object.entries(state.worktrees)) {
       if (!seenGitDirs.has(gitDir) && (await readOrNull(join(gitDir, 'HEAD'))) !== null) {
         alerts.push({

@@ -120,6 +120,11 @@ describe('verifyContainment', () => {
         ),
     },
     {
+      name: 'empty the list of contained worktrees the shared pre-push reads',
+      layer: 'common-pre-push',
+      run: (fx) => writeFileSync(join(fx.repo, '.git', 'palisade', 'contained-worktrees'), ''),
+    },
+    {
       name: 'overwrite the shared pre-push',
       layer: 'common-pre-push',
       run: (fx) => writeFileSync(join(fx.repo, '.git', 'hooks', 'pre-push'), '#!/bin/sh\nexit 0\n'),
