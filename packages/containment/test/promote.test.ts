@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContainmentError } from '../src/errors.ts';
@@ -212,5 +212,27 @@ describe('promote', () => {
         }),
       ),
     ).toBe('ERR_CONTAINMENT_INVALID_ARGUMENT');
+  });
+
+  it('in a husky repository (shared core.hooksPath), promotion runs the repository pre-push from that hooks path', async () => {
+    f = makeFixture();
+    const fx = f;
+    const wt = fx.addWorktree('agent');
+    const husky = join(wt, '.husky', '_');
+    mkdirSync(husky, { recursive: true });
+    const log = join(fx.root, 'husky.log');
+    writeHook(join(husky, 'pre-push'), `echo "husky pre-push" >> ${JSON.stringify(log)}; exit 0`);
+    fx.ok(fx.repo, ['config', 'core.hooksPath', '.husky/_']);
+    await installContainment(wt, { env: fx.env });
+    fx.ok(wt, ['commit', '-q', '--allow-empty', '-m', 'agent work']);
+    const record = await promote({
+      worktree: wt,
+      remote: 'origin',
+      branch: 'feature',
+      env: fx.env,
+      confirm: () => true,
+    });
+    expect(readFileSync(log, 'utf8')).toBe('husky pre-push\n');
+    expect(remoteRef(fx, 'refs/heads/feature')).toBe(record.sha);
   });
 });
