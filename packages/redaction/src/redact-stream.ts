@@ -25,10 +25,11 @@ export interface RedactStreamOptions extends RedactTextOptions {
   /**
    * The bound on held-back text, in UTF-16 code units (default
    * {@link DEFAULT_MAX_WINDOW}, minimum 256). Text is released line by line;
-   * a PEM block is held until its `-----END` line; a line longer than the
-   * window is cut into windows (after the last space or tab in the window's
-   * second half, else at the window size), and a secret straddling such a cut
-   * is not guaranteed to be caught.
+   * a PEM block is held until its `-----END` line (a block longer than the
+   * window is cut at its last line break inside the window); a line longer
+   * than the window is cut into windows (after the last space or tab in the
+   * window's second half, else at the window size). A secret straddling such
+   * a cut is not guaranteed to be caught; the cuts never depend on chunking.
    */
   readonly maxWindow?: number;
   /** Also mask home directories and user names (as {@link maskPaths}); off by default. */
@@ -104,44 +105,76 @@ export class IncrementalRedactor {
     return out;
   }
 
+  /**
+   * Releases what is safe to release. Text goes out in whole lines; a PEM
+   * block is held until its END line is complete; a block longer than the
+   * window (BEGIN line start to END line end) is cut at the last line break
+   * inside the window from its BEGIN line, whether or not its END has arrived,
+   * so no cut depends on chunking. `final` releases everything.
+   */
+  #drain(final: boolean): string {
+    let out = '';
+    for (;;) {
+      const pending = this.#pending;
+      let ready = final ? pending.length : pending.lastIndexOf('\n') + 1;
+      let cutByPem = false;
+      let hold = false;
+      let from = 0;
+      while (ready > 0) {
+        const begin = pending.indexOf('-----BEGIN', from);
+        if (begin === -1 || begin >= ready) break;
+        const holdStart = pending.lastIndexOf('\n', begin) + 1;
+        const end = pending.indexOf('-----END', begin);
+        let blockEnd = -1;
+        if (end !== -1 && end < ready) {
+          const nl = pending.indexOf('\n', end);
+          blockEnd = nl === -1 ? pending.length : nl + 1;
+        }
+        const oversize =
+          blockEnd !== -1
+            ? blockEnd - holdStart > this.#max
+            : pending.length - holdStart > this.#max;
+        if (oversize) {
+          const lastNl = pending.lastIndexOf('\n', holdStart + this.#max - 1);
+          if (lastNl >= holdStart) {
+            ready = lastNl + 1;
+            cutByPem = true;
+            break;
+          }
+        } else if (blockEnd === -1 && !final) {
+          ready = holdStart;
+          hold = true;
+          break;
+        }
+        from = blockEnd === -1 ? begin + 1 : blockEnd;
+      }
+      // A partial last line longer than the window: release whole windows of it.
+      let tail = ready;
+      if (!cutByPem && !hold && !final) {
+        while (pending.length - tail > this.#max) tail = this.#windowCut(pending, tail);
+      }
+      if (tail === 0) return out;
+      out += this.#emit(pending, ready);
+      let pos = ready;
+      while (pos < tail) {
+        const cut = this.#windowCut(pending, pos);
+        out += this.#redact(pending.slice(pos, cut));
+        pos = cut;
+      }
+      this.#pending = pending.slice(tail);
+      if (!cutByPem) return out;
+    }
+  }
+
   /** Feeds text; returns the redacted output that is safe to release now. */
   write(text: string): string {
     this.#pending += text;
-    const pending = this.#pending;
-    let ready = pending.lastIndexOf('\n') + 1;
-    // Hold an unfinished PEM block (bounded by the window).
-    if (ready > 0) {
-      const begin = pending.lastIndexOf('-----BEGIN', ready - 1);
-      if (begin !== -1 && pending.indexOf('-----END', begin) === -1) {
-        const holdStart = pending.lastIndexOf('\n', begin) + 1;
-        if (pending.length - holdStart <= this.#max) {
-          ready = holdStart;
-        } else {
-          const lastNl = pending.lastIndexOf('\n', holdStart + this.#max - 1);
-          ready = lastNl >= holdStart ? lastNl + 1 : ready;
-        }
-      }
-    }
-    // A partial last line longer than the window: release whole windows of it.
-    let tail = ready;
-    while (pending.length - tail > this.#max) tail = this.#windowCut(pending, tail);
-    if (tail === 0) return '';
-    let out = this.#emit(pending, ready);
-    let pos = ready;
-    while (pos < tail) {
-      const cut = this.#windowCut(pending, pos);
-      out += this.#redact(pending.slice(pos, cut));
-      pos = cut;
-    }
-    this.#pending = pending.slice(tail);
-    return out;
+    return this.#drain(false);
   }
 
   /** Flushes everything held back. */
   end(): string {
-    const pending = this.#pending;
-    this.#pending = '';
-    return this.#emit(pending, pending.length);
+    return this.#drain(true);
   }
 }
 

@@ -46,6 +46,14 @@ export const arbPassword = (): fc.Arbitrary<string> =>
     )
     .map(([a, b, c]) => `${a}${b}${c}`);
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** A PEM private key block (several 64-character base64 lines). */
+export const arbPemKey = (): fc.Arbitrary<string> =>
+  fc
+    .array(chars(BASE64, 64), { minLength: 2, maxLength: 6 })
+    .map((lines) => `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----`);
+
 /** A secret in the sentence that typically carries it. */
 export interface PlantedSecret {
   /** The exact secret bytes. */
@@ -69,6 +77,13 @@ export const arbPlanted = (): fc.Arbitrary<PlantedSecret> =>
       secret: s,
       line: `DATABASE_URL=postgres://app:${s}@db.internal:5432/app`,
     })),
+  );
+
+/** Like {@link arbPlanted}, sometimes a multi-line PEM private key. */
+export const arbPlantedMultiline = (): fc.Arbitrary<PlantedSecret> =>
+  fc.oneof(
+    { weight: 4, arbitrary: arbPlanted() },
+    { weight: 1, arbitrary: arbPemKey().map((k) => ({ secret: k, line: k })) },
   );
 
 const WORDS = [
@@ -111,12 +126,12 @@ export interface Doc {
   readonly secrets: readonly string[];
 }
 
-/** A document of filler lines with 0-4 planted secrets. */
-export const arbDoc = (): fc.Arbitrary<Doc> =>
+/** A document of filler lines with 0-4 planted secrets (sometimes PEM blocks). */
+export const arbDoc = (filler: fc.Arbitrary<string> = arbFillerLine()): fc.Arbitrary<Doc> =>
   fc
     .tuple(
-      fc.array(arbFillerLine(), { minLength: 0, maxLength: 8 }),
-      fc.array(arbPlanted(), { minLength: 0, maxLength: 4 }),
+      fc.array(filler, { minLength: 0, maxLength: 8 }),
+      fc.array(arbPlantedMultiline(), { minLength: 0, maxLength: 4 }),
       fc.boolean(),
     )
     .chain(([filler, planted, trailingNewline]) =>
@@ -129,6 +144,16 @@ export const arbDoc = (): fc.Arbitrary<Doc> =>
           secrets: planted.map((p) => p.secret),
         })),
     );
+
+/** A filler line that may be far longer than a small stream window. */
+export const arbLongFillerLine = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    arbFillerLine(),
+    fc.array(fc.constantFrom(...WORDS), { minLength: 50, maxLength: 200 }).map((w) => w.join(' ')),
+    fc
+      .array(fc.constantFrom('x', 'y', 'z'), { minLength: 300, maxLength: 900 })
+      .map((w) => w.join('')),
+  );
 
 /** Cut points (sorted, unique) for splitting a text of length `n` into chunks. */
 export const arbCuts = (n: number): fc.Arbitrary<number[]> =>

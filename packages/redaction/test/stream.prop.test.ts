@@ -2,7 +2,7 @@ import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { createScanner, redactText } from '../src/index.ts';
-import { arbCuts, arbDoc, splitAt } from './arbitraries.ts';
+import { arbCuts, arbDoc, arbLongFillerLine, splitAt } from './arbitraries.ts';
 import { viaNode, viaWeb } from './stream-helpers.ts';
 
 const scanner = createScanner();
@@ -59,5 +59,30 @@ test.prop([arbChunked])(
     expect(out).toBe(await viaWeb([doc.text]));
     if (noEarlierUnflaggedRecurrence(doc.text)) expect(out).toBe(redactText(doc.text).text);
     for (const s of doc.secrets) expect(out).not.toContain(s);
+  },
+);
+
+const arbLong = arbDoc(arbLongFillerLine()).chain((doc) =>
+  fc.record({ doc: fc.constant(doc), cuts: arbCuts(doc.text.length) }),
+);
+
+test.prop([arbLong])(
+  'with a small window, lines longer than the window are cut the same way for any chunking',
+  async ({ doc, cuts }) => {
+    const options = { maxWindow: 256 };
+    const out = await viaWeb(splitAt(doc.text, cuts), options);
+    expect(out).toBe(await viaWeb([doc.text], options));
+    // Node receives bytes: cut the UTF-8 encoding at the same relative points.
+    const bytes = Buffer.from(doc.text);
+    const byteCuts = [...new Set(cuts.map((c) => Math.floor((c * bytes.length) / doc.text.length)))]
+      .filter((c) => c > 0 && c < bytes.length)
+      .sort((a, b) => a - b);
+    const pieces: Uint8Array[] = [];
+    let prev = 0;
+    for (const c of [...byteCuts, bytes.length]) {
+      pieces.push(bytes.subarray(prev, c));
+      prev = c;
+    }
+    expect((await viaNode(pieces, options)).toString()).toBe(out);
   },
 );
