@@ -7,7 +7,7 @@ import {
   parseAuditEvent,
   type Sidecar,
 } from './event.ts';
-import type { AppendReceipt, EraseResult, PruneResult } from './file-store.ts';
+import type { AppendReceipt, EraseResult, PruneResult, TimerPort } from './file-store.ts';
 import { concatBytes, pooledRandomBytes, toBase64 } from './internal/bytes.ts';
 import { hashLeaf } from './internal/hash.ts';
 import { encodeCheckpointLine, encodeEntryLine, encodePruneLine } from './log-format.ts';
@@ -90,6 +90,19 @@ export interface PgAuditStore {
   ): Promise<PruneResult>;
   /** Deletes the personal values of `subject` in the org and logs the erasure (`audit.erase`). */
   erase(org: string, subject: string, options?: { readonly actor?: string }): Promise<EraseResult>;
+  /**
+   * Starts heartbeat checkpoints: every `intervalMs` (at most 60 000, the
+   * default) each listed non-empty org gets a freshly signed checkpoint, so
+   * silence and tail truncation are provable. Returns a stop function.
+   */
+  startHeartbeat(
+    orgs: () => Iterable<string>,
+    options?: {
+      readonly intervalMs?: number;
+      readonly timers?: TimerPort;
+      readonly onError?: (e: unknown) => void;
+    },
+  ): () => void;
   /** Transactions used and events appended (the sequencer's batching). */
   stats(): { readonly appended: number; readonly transactions: number };
   /** Waits for queued appends. */
@@ -458,6 +471,45 @@ class PgStore implements PgAuditStore {
 
   stats(): { readonly appended: number; readonly transactions: number } {
     return { appended: this.appended, transactions: this.transactions };
+  }
+
+  startHeartbeat(
+    orgs: () => Iterable<string>,
+    options: {
+      readonly intervalMs?: number;
+      readonly timers?: TimerPort;
+      readonly onError?: (e: unknown) => void;
+    } = {},
+  ): () => void {
+    const ms = Math.min(options.intervalMs ?? 60_000, 60_000);
+    const timers: TimerPort = options.timers ?? {
+      setTimeout: (fn, t) => {
+        const h = setTimeout(fn, t);
+        h.unref();
+        return h;
+      },
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    };
+    let stopped = false;
+    let handle: unknown;
+    const tick = (): void => {
+      void (async () => {
+        for (const org of orgs()) {
+          try {
+            await this.checkpoint(org);
+          } catch (e) {
+            options.onError?.(e);
+          }
+        }
+      })().finally(() => {
+        if (!stopped) handle = timers.setTimeout(tick, ms);
+      });
+    };
+    handle = timers.setTimeout(tick, ms);
+    return () => {
+      stopped = true;
+      timers.clearTimeout(handle);
+    };
   }
 
   async prune(

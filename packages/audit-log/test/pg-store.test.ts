@@ -3,7 +3,7 @@ import { AuditLogError, verifyEntryProof, verifyLog } from '@palisade/audit-log'
 import { createPgAuditSchema, openPgStore, type PgDatabase } from '@palisade/audit-log/pg';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { event, signer } from './helpers.ts';
+import { event, ManualTimers, signer } from './helpers.ts';
 
 const ORIGIN = 'palisade.test/pg';
 
@@ -117,6 +117,30 @@ function suite(name: string, getDb: () => PgDatabase, schema: string): void {
       const v = await store.verify('org-f');
       expect(v.status).toBe('PRUNED_OK');
       expect(v.firstSeq).toBe(9);
+    });
+
+    it('every append transaction is sealed by a checkpoint, and the heartbeat re-signs non-empty orgs every 60 s', async () => {
+      const db = getDb();
+      await createPgAuditSchema(db, schema);
+      const store = await openPgStore({ db, origin: ORIGIN, signer, schema });
+      await store.append(event(0, { org: 'org-h' }));
+      const count = async (): Promise<number> => {
+        let n = 0;
+        for await (const l of store.lines('org-h')) if (l.startsWith('{"checkpoint"')) n++;
+        return n;
+      };
+      expect(await count()).toBe(1);
+      expect((await store.verify('org-h')).status).toBe('OK');
+      const timers = new ManualTimers();
+      const stop = store.startHeartbeat(() => ['org-h', 'org-empty'], { timers });
+      expect([...timers.pending.values()].map((t) => t.ms)).toEqual([60_000]);
+      timers.fire(60_000);
+      // The heartbeat re-arms itself once its checkpoints are written.
+      while (timers.pending.size === 0) await new Promise((r) => setTimeout(r, 10));
+      expect(await count()).toBe(2);
+      expect(await store.size('org-empty')).toBe(0);
+      stop();
+      expect(timers.pending.size).toBe(0);
     });
 
     it('the primary key (org, seq) rejects a second entry with the same sequence number', async () => {
