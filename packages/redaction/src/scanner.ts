@@ -502,8 +502,11 @@ export function valueStart(text: string, keywordEnd: number): number {
   let i = keywordEnd;
   const nameEnd = Math.min(n, i + 48);
   while (i < nameEnd && isNameChar(text.charCodeAt(i))) i++;
-  for (let q = 0; q < 2 && i < n && (isQuote(text.charCodeAt(i)) || text.charCodeAt(i) === 93); q++)
-    i++;
+  for (let q = 0; q < 3 && i < n; q++) {
+    const c = text.charCodeAt(i);
+    if (isQuote(c) || c === 93 || (c === 92 && isQuote(text.charCodeAt(i + 1)))) i++;
+    else break;
+  }
   for (let k = 0; k < 4 && i < n && isBlank(text.charCodeAt(i)); k++) i++;
   const c0 = text.charCodeAt(i);
   const c1 = text.charCodeAt(i + 1);
@@ -513,6 +516,7 @@ export function valueStart(text: string, keywordEnd: number): number {
   for (let k = 0; k < 4 && i < n && isBlank(text.charCodeAt(i)); k++) i++;
   const c = text.charCodeAt(i);
   if (isQuote(c)) return i + 1;
+  if (c === 92 && isQuote(text.charCodeAt(i + 1))) return i + 2;
   if (c === 91) return isQuote(text.charCodeAt(i + 1)) ? i + 2 : i + 1;
   let j = i;
   while (j < n && j - i < 12 && (text.charCodeAt(j) | 32) >= 97 && (text.charCodeAt(j) | 32) <= 122)

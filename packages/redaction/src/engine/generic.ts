@@ -447,7 +447,7 @@ function operatorNear(text: string, b: number): boolean {
   for (let i = b; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 61 || c === 58 || c === 62) return true;
-    if (c !== 32 && c !== 9 && c !== 34 && c !== 39 && c !== 96 && c !== 93 && c !== 45)
+    if (c !== 32 && c !== 9 && c !== 34 && c !== 39 && c !== 96 && c !== 93 && c !== 45 && c !== 92)
       return false;
   }
   return false;
@@ -485,6 +485,8 @@ export function genericAt(
   const open = a > 0 ? text.charCodeAt(a - 1) : 0;
   let xmlTag = false;
   if ((open === 34 || open === 39 || open === 96) && text.charCodeAt(i) === open) i++;
+  else if (open === 34 && text.charCodeAt(i) === 92 && text.charCodeAt(i + 1) === 34)
+    i += 2; // \" in JSON logs
   else if (open === 60 && text.charCodeAt(i) === 62) {
     xmlTag = true;
     i++;
@@ -532,20 +534,28 @@ export function genericAt(
   // The value: quoted, or bare up to a delimiter.
   let vs = i;
   let ve: number;
-  const q = text.charCodeAt(i);
+  let q = text.charCodeAt(i);
   let quoted = false;
+  // A JSON-escaped quote (`\"value\"` inside a logged string) opens and closes the value.
+  const escapedQuote = q === 92 && text.charCodeAt(i + 1) === 34;
+  if (escapedQuote) {
+    i++;
+    q = 34;
+  }
   if (q === 34 || q === 39 || q === 96) {
     quoted = true;
     vs = i + 1;
     ve = vs;
     while (ve < n && ve - vs <= 300) {
       const c = text.charCodeAt(ve);
+      if (escapedQuote && c === 92 && text.charCodeAt(ve + 1) === q) break;
       if (c === q) break;
       if (c === 10 || c === 13) break;
       if (c === 92) ve++;
       ve++;
     }
-    if (ve >= n || text.charCodeAt(ve) !== q) {
+    const closeAt = escapedQuote ? ve + 1 : ve;
+    if (closeAt >= n || text.charCodeAt(closeAt) !== q) {
       if (explainOnly) reject(sink, a, b, 'not-an-assignment', 'unterminated quoted value', order);
       return;
     }
