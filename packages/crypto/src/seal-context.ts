@@ -24,9 +24,7 @@ export interface SealContext {
 
 /** Longest accepted context string (UTF-16 code units). */
 export const MAX_CONTEXT_FIELD_LENGTH = 1024;
-const REQUIRED = ['tenant', 'workspace', 'purpose'] as const;
-const OPTIONAL = ['record', 'field'] as const;
-const ALLOWED = new Set<string>([...REQUIRED, ...OPTIONAL]);
+const ALLOWED = new Set<string>(['tenant', 'workspace', 'purpose', 'record', 'field']);
 const PREFIX = lengthPrefixed([DOMAIN, LABEL.sealContext]);
 
 function bad(message: string): CryptoError {
@@ -53,22 +51,20 @@ export function encodeSealContext(context: SealContext): Uint8Array {
   for (const k of Object.keys(context)) {
     if (!ALLOWED.has(k)) throw bad(`unknown field ${JSON.stringify(k.slice(0, 32))}`);
   }
-  for (const k of REQUIRED) checkString(k, context[k]);
-  const parts: string[] = [
-    DOMAIN,
-    LABEL.sealContext,
-    context.tenant,
-    context.workspace,
-    context.purpose,
-  ];
-  for (const k of OPTIONAL) {
-    const v = context[k];
-    if (v === undefined) {
-      parts.push('0', '');
-    } else {
-      checkString(k, v);
-      parts.push('1', v);
-    }
-  }
-  return lengthPrefixedAfter(PREFIX, parts);
+  const { tenant, workspace, purpose, record, field } = context;
+  checkString('tenant', tenant);
+  checkString('workspace', workspace);
+  checkString('purpose', purpose);
+  if (record !== undefined) checkString('record', record);
+  if (field !== undefined) checkString('field', field);
+  // PREFIX already holds lp(DOMAIN, LABEL.sealContext).
+  return lengthPrefixedAfter(PREFIX, [
+    tenant,
+    workspace,
+    purpose,
+    record === undefined ? '0' : '1',
+    record ?? '',
+    field === undefined ? '0' : '1',
+    field ?? '',
+  ]);
 }

@@ -18,6 +18,7 @@ import type { Backend } from '../src/internal/backend.ts';
 import { backend } from '../src/internal/backends.ts';
 import { createSealingMaterial } from '../src/internal/key-material.ts';
 import { openWith, sealWith } from '../src/internal/sealed-format.ts';
+import { encodeSealContext } from '../src/seal-context.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const master = generateMasterKey();
@@ -221,6 +222,46 @@ describe('seal / open', () => {
     expect(gcmCalls).toBe(0);
     expect(await openWith(counting, mine, sealed, ctx)).toEqual(enc('x'));
     expect(gcmCalls).toBe(1);
+  });
+
+  it('the context encoding is exactly lp(domain, label, tenant, workspace, purpose, flag, record, flag, field)', () => {
+    const lp = (parts: string[]): string =>
+      parts
+        .map((p) => {
+          const b = Buffer.from(p, 'utf8');
+          const len = Buffer.alloc(4);
+          len.writeUInt32BE(b.length);
+          return Buffer.concat([len, b]).toString('hex');
+        })
+        .join('');
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    expect(hex(encodeSealContext({ tenant: 'org', workspace: 'ws', purpose: 'p' }))).toBe(
+      lp(['palisade/crypto/v1', 'seal-context/v1', 'org', 'ws', 'p', '0', '', '0', '']),
+    );
+    expect(
+      hex(
+        encodeSealContext({
+          tenant: 'ø',
+          workspace: '工作',
+          purpose: 'p',
+          record: 'r',
+          field: 'f',
+        }),
+      ),
+    ).toBe(lp(['palisade/crypto/v1', 'seal-context/v1', 'ø', '工作', 'p', '1', 'r', '1', 'f']));
+  });
+
+  it('the deterministic format is pinned by a known answer (format drift fails here)', async () => {
+    const m = masterKeyFromBytes(Uint8Array.from({ length: 32 }, (_, i) => i));
+    const key = deriveWorkspaceKey(m, 'ws');
+    const sealed = await sealDeterministic(key, enc('known answer'), {
+      tenant: 'org',
+      workspace: 'ws',
+      purpose: 'kat',
+    });
+    expect(Buffer.from(sealed).toString('hex')).toMatchInlineSnapshot(
+      `"505301024aec8db4148eda21c38ad9fb1aa0ec8da9a80d378348381104c19f8935b91f930f40e78bdbf2a2982dd0f7a0e0f6027bb071e21180471fdd50950ea998a004e28b7748b98a53865e8ceb293a56c32cae"`,
+    );
   });
 
   it('inspectSealed returns undefined for anything else', () => {

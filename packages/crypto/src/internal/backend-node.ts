@@ -183,14 +183,16 @@ export function createNodeBackend(
       // A long-lived ECB context without padding: update() on whole blocks
       // returns them at once, so one context serves every call.
       const ecb = c.createCipheriv(ecbName(key), view(key), null).setAutoPadding(false);
+      // Internal callers use (and wipe) the sync result at once, so it may
+      // be node's Buffer itself; the async form hands out an owned copy.
       const encryptBlocksSync = (blocks: Uint8Array): Uint8Array => {
         checkBlocks(blocks);
-        return toPlain(ecb.update(view(blocks)));
+        return ecb.update(view(blocks));
       };
       return {
         encryptBlocksSync,
         async encryptBlocks(blocks) {
-          return encryptBlocksSync(blocks);
+          return toPlain(encryptBlocksSync(blocks));
         },
       };
     },

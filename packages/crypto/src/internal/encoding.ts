@@ -8,14 +8,17 @@ const encoder = new TextEncoder();
 // string -> bytes step injective.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-// ES2024 String.prototype.isWellFormed (native in Node 20+), else the regex.
-const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean })
-  .isWellFormed;
+// ES2024 String.prototype.isWellFormed: native in Node 20+ and current
+// browsers; the regex is the fallback.
+const HAS_NATIVE_IS_WELL_FORMED =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
 
 /** True when `s` is a string with no lone surrogates (so UTF-8 is injective on it). */
 export function isWellFormedString(s: unknown): s is string {
   if (typeof s !== 'string') return false;
-  return nativeIsWellFormed === undefined ? !LONE_SURROGATE.test(s) : nativeIsWellFormed.call(s);
+  return HAS_NATIVE_IS_WELL_FORMED
+    ? (s as string & { isWellFormed(): boolean }).isWellFormed()
+    : !LONE_SURROGATE.test(s);
 }
 
 /**
@@ -31,12 +34,22 @@ export function lengthPrefixedAfter(
   for (const p of parts) max += 4 + 3 * p.length;
   const out = new Uint8Array(max);
   out.set(constantPrefix);
-  const dv = new DataView(out.buffer);
   let off = constantPrefix.length;
   for (const p of parts) {
-    const { written } = encoder.encodeInto(p, out.subarray(off + 4));
-    dv.setUint32(off, written);
-    off += 4 + written;
+    let n = 0;
+    const start = off + 4;
+    // ASCII fast path (ids and labels usually are); anything else via encodeInto.
+    for (; n < p.length; n++) {
+      const c = p.charCodeAt(n);
+      if (c > 0x7f) break;
+      out[start + n] = c;
+    }
+    if (n < p.length) n = encoder.encodeInto(p, out.subarray(start)).written;
+    out[off] = n >>> 24;
+    out[off + 1] = (n >>> 16) & 0xff;
+    out[off + 2] = (n >>> 8) & 0xff;
+    out[off + 3] = n & 0xff;
+    off = start + n;
   }
   return out.subarray(0, off);
 }

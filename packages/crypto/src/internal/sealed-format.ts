@@ -39,6 +39,27 @@ export function nonceBytesOf(alg: number): number {
 
 export type SealMode = 'random' | 'deterministic';
 
+// Nonces come from a small pool refilled from the backend CSPRNG 256 nonces
+// at a time (as node's randomUUID does): one CSPRNG call per 256 seals
+// instead of one each. Each nonce is copied out and its pool bytes zeroed.
+// Nonces are public, so holding them briefly in memory exposes nothing.
+const POOL_NONCES = 256;
+let pool: Uint8Array = new Uint8Array(0);
+let poolOffset = 0;
+let poolBackend: Backend | undefined;
+
+function randomNonceInto(b: Backend, target: Uint8Array): void {
+  const n = target.length;
+  if (poolBackend !== b || poolOffset + n > pool.length) {
+    pool = b.randomBytes(POOL_NONCES * n);
+    poolOffset = 0;
+    poolBackend = b;
+  }
+  target.set(pool.subarray(poolOffset, poolOffset + n));
+  pool.fill(0, poolOffset, poolOffset + n);
+  poolOffset += n;
+}
+
 /** Public header fields of a well-formed v1 sealed value, or undefined. */
 export interface ParsedHeader {
   readonly alg: number;
@@ -65,14 +86,18 @@ export function parseHeader(sealed: Uint8Array): ParsedHeader | undefined {
   };
 }
 
-function header(m: SealingMaterial, alg: number, nonce: Uint8Array): Uint8Array {
-  const h = new Uint8Array(NONCE_OFFSET + nonce.length);
+function writeHeader(h: Uint8Array, m: SealingMaterial, alg: number): void {
   h[0] = MAGIC_0;
   h[1] = MAGIC_1;
   h[2] = FORMAT_VERSION;
   h[3] = alg;
   h.set(m.headerKeyId, KEY_ID_OFFSET);
   h.set(m.commitment, COMMIT_OFFSET);
+}
+
+function header(m: SealingMaterial, alg: number, nonce: Uint8Array): Uint8Array {
+  const h = new Uint8Array(NONCE_OFFSET + nonce.length);
+  writeHeader(h, m, alg);
   h.set(nonce, NONCE_OFFSET);
   return h;
 }
@@ -90,9 +115,14 @@ export function sealWith(
   mode: SealMode,
 ): Uint8Array | Promise<Uint8Array> {
   if (mode === 'random') {
-    const nonce = b.randomBytes(24);
-    const h = header(m, ALG_XAES_256_GCM, nonce);
-    const aad = concatBytes(h, context);
+    // One allocation: AAD = header || context; the header is a view of it.
+    const hl = NONCE_OFFSET + 24;
+    const aad = new Uint8Array(hl + context.length);
+    writeHeader(aad, m, ALG_XAES_256_GCM);
+    randomNonceInto(b, aad.subarray(NONCE_OFFSET, hl));
+    aad.set(context, hl);
+    const h = aad.subarray(0, hl);
+    const nonce = aad.subarray(NONCE_OFFSET, hl);
     const xs = xaesSyncOf(b, m);
     if (xs !== undefined) return xaesSealSync(b, xs, nonce, aad, plaintext, h);
     return xaesOf(b, m).then((x) => xaesSeal(b, x, nonce, aad, plaintext, h));

@@ -47,8 +47,17 @@ export function xaesDeriveKey(x: XaesKey, nonce: Uint8Array): Promise<Uint8Array
   return x.aes.encryptBlocks(kdfInput(x, nonce));
 }
 
-function kdfInput(x: XaesKey, nonce: Uint8Array): Uint8Array {
-  const m = new Uint8Array(32);
+// Scratch for the synchronous path (no await between fill and use, so one
+// buffer serves every call); zeroed after each use.
+const SCRATCH = new Uint8Array(32);
+
+function kdfInput(
+  x: XaesKey,
+  nonce: Uint8Array,
+  into: Uint8Array = new Uint8Array(32),
+): Uint8Array {
+  const m = into;
+  m.fill(0);
   m[1] = 0x01;
   m[2] = 0x58;
   m.set(nonce.subarray(0, 12), 4);
@@ -78,7 +87,8 @@ export function xaesSealSync(
     throw new TypeError('backend has no synchronous AES');
   if (nonce.length !== XAES_NONCE_BYTES)
     throw new RangeError('XAES-256-GCM nonce must be 24 bytes');
-  const kx = blocks(kdfInput(x, nonce));
+  const kx = blocks(kdfInput(x, nonce, SCRATCH));
+  SCRATCH.fill(0);
   try {
     return sync.seal(kx, nonce.subarray(12), aad, plaintext, prefix);
   } finally {
@@ -100,7 +110,8 @@ export function xaesOpenSync(
     throw new TypeError('backend has no synchronous AES');
   if (nonce.length !== XAES_NONCE_BYTES)
     throw new RangeError('XAES-256-GCM nonce must be 24 bytes');
-  const kx = blocks(kdfInput(x, nonce));
+  const kx = blocks(kdfInput(x, nonce, SCRATCH));
+  SCRATCH.fill(0);
   try {
     return sync.open(kx, nonce.subarray(12), aad, sealed);
   } finally {
