@@ -138,7 +138,9 @@ describe('scanner basics', () => {
   });
 
   it('finds secrets inside JSON-escaped strings of structured logs', () => {
-    const line = String.raw`{"level":"info","msg":"config {"db_password": "Qz8!vK3#pL", "HEROKU_API_KEY": "0f8fad5b-d9cb-469f-a165-70867728950e"}"}`;
+    const line =
+      '{"level":"info","msg":"config {\\"db_password\\": \\"Qz8!vK3#pL\\", \\"HEROKU_API_KEY\\": \\"0f8fad5b-d9cb-469f-a165-70867728950e\\"}"}';
+    expect(line).toContain('\\"db_password\\"');
     const fs = createScanner({ detectors: ['secret'] }).scan(line);
     expect(fs.map((f) => [f.ruleId, line.slice(f.start, f.end)])).toEqual([
       ['generic-password', 'Qz8!vK3#pL'],
