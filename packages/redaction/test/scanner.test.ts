@@ -147,4 +147,12 @@ describe('scanner basics', () => {
       ['heroku-api-key', '0f8fad5b-d9cb-469f-a165-70867728950e'],
     ]);
   });
+
+  it('reads command-line flags such as --password value and --token=value', () => {
+    const s = createScanner({ detectors: ['secret'] });
+    const a = 'mysqldump --password Hq7#zP2!mW9 --user app';
+    const b = 'deploy --token=Zr8Kq2LmP0xV7bN4cT6y';
+    expect(s.scan(a).map((f) => a.slice(f.start, f.end))).toEqual(['Hq7#zP2!mW9']);
+    expect(s.scan(b).map((f) => b.slice(f.start, f.end))).toEqual(['Zr8Kq2LmP0xV7bN4cT6y']);
+  });
 });

@@ -472,7 +472,8 @@ export function genericAt(
   while (b < n && IDENT(text.charCodeAt(b)) && b - hit < 120) b++;
   state.until = b;
   // Cheap rejection first: prose ("the token expired") has no operator after the name.
-  if (!sink.explain && !operatorNear(text, b)) return;
+  const cliFlag = hit >= 2 && text.charCodeAt(hit - 1) === 45 && text.charCodeAt(hit - 2) === 45;
+  if (!sink.explain && !cliFlag && !operatorNear(text, b)) return;
   let a = hit;
   while (a > 0 && IDENT(text.charCodeAt(a - 1)) && hit - a < 80) a--;
   // `${NAME:-default}` templates and `arn:...:secret:name` paths are not assignments.
