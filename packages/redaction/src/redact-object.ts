@@ -1,3 +1,4 @@
+import type { Finding } from './finding.ts';
 import { type MaskPathsOptions, maskPaths } from './redact-path.ts';
 import {
   createRun,
@@ -506,14 +507,25 @@ function seedCensoredValues(w: Walk, value: unknown, rootNodes: readonly PathNod
   w.run ??= createRun(w.runOptions);
   for (const secret of found) {
     if (w.run.known.has(secret)) continue;
-    w.run.known.set(secret, {
+    // The fingerprint (a hash) is computed only if the value recurs elsewhere.
+    let fp: string | undefined;
+    const seed = {
       ruleId: 'sensitive-key',
       kind: 'secret',
       start: -1,
       end: -1,
       confidence: 'high',
-      fingerprint: fingerprintSecret(secret),
-    });
+    } as const;
+    w.run.known.set(
+      secret,
+      Object.defineProperty(seed, 'fingerprint', {
+        get: (): string => {
+          fp ??= fingerprintSecret(secret);
+          return fp;
+        },
+        enumerable: true,
+      }) as Finding,
+    );
   }
 }
 

@@ -162,32 +162,43 @@ export function redactWithRun(
   const extra: Finding[] = [];
   const candidates = new Map<string, Finding>(run.known);
   for (const [v, f] of firstSeen) if (!candidates.has(v)) candidates.set(v, f);
-  let hasNew = false;
-  for (const v of firstSeen.keys()) {
-    if (!run.known.has(v)) {
-      hasNew = true;
-      break;
+  const hit = (value: string, f: Finding, at: number): void => {
+    if (at === f.start) return;
+    if (lineForward && !run.known.has(value) && f.start > lineEndAt(text, at)) return;
+    extra.push({ ...f, start: at, end: at + value.length });
+  };
+  if (candidates.size * text.length <= 65_536) {
+    // Small work: one indexOf per value (no regex to compile).
+    for (const [value, f] of candidates) {
+      if (value.length < MIN_PROPAGATE) continue;
+      for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) {
+        hit(value, f, at);
+      }
     }
-  }
-  let re: RegExp | null;
-  if (hasNew) {
-    re = alternation(candidates.keys());
   } else {
-    if (run.knownRe === undefined || run.knownReSize !== run.known.size) {
-      run.knownRe = alternation(run.known.keys());
-      run.knownReSize = run.known.size;
+    let hasNew = false;
+    for (const v of firstSeen.keys()) {
+      if (!run.known.has(v)) {
+        hasNew = true;
+        break;
+      }
     }
-    re = run.knownRe;
-  }
-  if (re !== null) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const value = m[0];
-      const at = m.index;
-      const f = candidates.get(value);
-      if (f === undefined || at === f.start) continue;
-      if (lineForward && !run.known.has(value) && f.start > lineEndAt(text, at)) continue;
-      extra.push({ ...f, start: at, end: at + value.length });
+    let re: RegExp | null;
+    if (hasNew) {
+      re = alternation(candidates.keys());
+    } else {
+      if (run.knownRe === undefined || run.knownReSize !== run.known.size) {
+        run.knownRe = alternation(run.known.keys());
+        run.knownReSize = run.known.size;
+      }
+      re = run.knownRe;
+    }
+    if (re !== null) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const f = candidates.get(m[0]);
+        if (f !== undefined) hit(m[0], f, m.index);
+      }
     }
   }
   let findings = accepted;
