@@ -186,7 +186,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
     for (const k of c.def.keywords) (kwRules[addKw(k.toLowerCase())] as number[]).push(r);
   });
   if (genericOn) for (const k of GENERIC_KEYWORDS) kwGeneric[addKw(k)] = true;
-  const automaton = new KeywordAutomaton([...kwIndex.keys()]);
+  const automaton = automatonFor([...kwIndex.keys()]);
   const kwLens = [...kwIndex.keys()].map((k) => k.length);
   const contextRule = Uint8Array.from(compiled, (c) => (c.def.mode === 'context' ? 1 : 0));
 
@@ -359,6 +359,20 @@ export function createScanner(options: ScanOptions = {}): Scanner {
         : []),
     ]),
   });
+}
+
+const automata = new Map<string, KeywordAutomaton>();
+
+/** Scanners with the same keyword set share one compiled automaton. */
+function automatonFor(keywords: readonly string[]): KeywordAutomaton {
+  const key = keywords.join('\u0000');
+  let a = automata.get(key);
+  if (a === undefined) {
+    a = new KeywordAutomaton(keywords);
+    if (automata.size >= 16) automata.clear();
+    automata.set(key, a);
+  }
+  return a;
 }
 
 function lineOf(text: string, at: number): string {
