@@ -1,5 +1,5 @@
 import type { RuleDefinition } from './types.ts';
-import { C, contextual, prefixed } from './types.ts';
+import { C, contextual, prefixed, windowed } from './types.ts';
 
 const P = (
   id: string,
@@ -26,7 +26,15 @@ export const devtoolRules: readonly RuleDefinition[] = [
     right: 'A-Za-z0-9_-',
   }),
   P('settlemint-token', 'SettleMint access token', 'sm_', '(?:pat|aat|sat)_[a-z0-9]{16}', 20),
-  P('gitlab-session-cookie', 'GitLab session cookie', '_gitlab_session=', '[0-9a-z]{32}', 32),
+  windowed(
+    'saas',
+    'gitlab-session-cookie',
+    'GitLab session cookie',
+    ['_gitlab_session='],
+    '(?<![A-Za-z0-9])_gitlab_session=(?<s>[0-9a-z]{32})(?![A-Za-z0-9])',
+    0,
+    50,
+  ),
   X('adafruit-api-key', 'Adafruit IO key', ['adafruit'], '(?:aio_)?[A-Za-z0-9_-]{28,32}', {
     minEntropy: 3.8,
   }),
