@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installContainment, uninstallContainment } from '../src/install.ts';
 import { verifyContainment } from '../src/verify.ts';
 import { type Fixture, makeFixture, snapshotGitState, writeHook } from './git-fixture.ts';
+
+// Real git under a loaded 2-core machine: generous per-test time limits (no timed assertions).
+vi.setConfig({ testTimeout: 300_000 });
 
 let f: Fixture | undefined;
 afterEach(() => {
@@ -138,5 +141,5 @@ describe('install and uninstall are exact', () => {
     const snap = snapshotGitState(join(fx.repo, '.git'));
     for (const wt of wts) await installContainment(wt, { env: fx.env });
     expect(snapshotGitState(join(fx.repo, '.git'))).toEqual(snap);
-  });
+  }, 240_000);
 });

@@ -7,9 +7,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { installContainment } from '../src/install.ts';
 import { type Fixture, makeFixture, remoteRef, writeHook } from './git-fixture.ts';
+
+// Real git under a loaded 2-core machine: generous per-test time limits (no timed assertions).
+vi.setConfig({ testTimeout: 300_000 });
 
 const SHELLS = [
   { name: 'dash', shebang: '#!/usr/bin/dash' },
@@ -141,7 +144,7 @@ async function managerCase(manager: Manager, shebang: string): Promise<void> {
 describe('hooks a repository already had still run, chained, in contained worktrees', () => {
   it('plain .git/hooks run for every exercised hook name in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
     for (const shell of SHELLS) await managerCase('plain', shell.shebang);
-  });
+  }, 180_000);
 
   it('husky hooks (core.hooksPath=.husky/_) run in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
     for (const shell of SHELLS) await managerCase('husky', shell.shebang);
@@ -149,15 +152,15 @@ describe('hooks a repository already had still run, chained, in contained worktr
 
   it('lefthook hooks run in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
     for (const shell of SHELLS) await managerCase('lefthook', shell.shebang);
-  });
+  }, 180_000);
 
   it('pre-commit framework hooks run in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
     for (const shell of SHELLS) await managerCase('pre-commit', shell.shebang);
-  });
+  }, 180_000);
 
   it('simple-git-hooks hooks run in a contained worktree under dash, bash and busybox ash, and pre-push is refused', async () => {
     for (const shell of SHELLS) await managerCase('simple-git-hooks', shell.shebang);
-  });
+  }, 180_000);
 
   it('the shared pre-push refuses in a contained worktree and runs the original elsewhere, under dash, bash and busybox ash', async () => {
     for (const shell of SHELLS) {
@@ -190,7 +193,7 @@ describe('hooks a repository already had still run, chained, in contained worktr
         fx.cleanup();
       }
     }
-  });
+  }, 180_000);
 
   it('git-remote-contained prints why and makes git fail under dash, bash and busybox ash', async () => {
     for (const shell of SHELLS) {
@@ -210,5 +213,5 @@ describe('hooks a repository already had still run, chained, in contained worktr
         fx.cleanup();
       }
     }
-  });
+  }, 180_000);
 });

@@ -5,11 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scrubAgentEnv, writeGitShim } from '../src/agent-env.ts';
 import { installContainment, listWorktrees } from '../src/install.ts';
 import { detectSandbox, runSandboxed } from '../src/sandbox.ts';
 import { type Fixture, makeFixture } from './git-fixture.ts';
+
+// Real git under a loaded 2-core machine: generous per-test time limits (no timed assertions).
+vi.setConfig({ testTimeout: 300_000 });
 
 /** Which layer stops a route: in-repo layers, the shim, or only the sandbox. */
 type Stop = 'push-url' | 'hook' | 'shim' | 'sandbox';
@@ -335,7 +338,7 @@ describe('push-route matrix', () => {
       observed[route.name] = got !== 'published' && outcome.exit === 0 ? `${got} (exit 0)` : got;
     }
     expect(observed).toEqual(expected);
-  });
+  }, 300_000);
 
   it('tier 2, the git shim first on PATH with a scrubbed environment: every route that names git is refused by the shim, except git programs by absolute path, out-of-band writes and git run inside a local-path remote, which still publish', async () => {
     const expected: Record<string, string> = {};
@@ -357,7 +360,7 @@ describe('push-route matrix', () => {
       });
     }
     expect(observed).toEqual(expected);
-  });
+  }, 300_000);
 
   it.skipIf(!sandbox.available)(
     'tier 3, the bubblewrap sandbox with the shim: no route in the matrix reaches the remote, the absolute-path and out-of-band routes included',

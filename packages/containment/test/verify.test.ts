@@ -1,9 +1,12 @@
 import { appendFileSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installContainment } from '../src/install.ts';
 import { verifyContainment } from '../src/verify.ts';
 import { type Fixture, makeFixture } from './git-fixture.ts';
+
+// Real git under a loaded 2-core machine: generous per-test time limits (no timed assertions).
+vi.setConfig({ testTimeout: 300_000 });
 
 let f: Fixture | undefined;
 afterEach(() => {
@@ -156,5 +159,5 @@ describe('verifyContainment', () => {
       }
     }
     expect(missed).toEqual([]);
-  });
+  }, 240_000);
 });
