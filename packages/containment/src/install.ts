@@ -168,12 +168,14 @@ async function scopedConfig(
 }
 
 /** True when a shared (system, global or local) `core.hooksPath` is set. */
-function sharedHooksPath(entries: readonly ConfigEntry[]): string | null {
+function sharedHooksPath(entries: readonly ConfigEntry[], ownHooksDir?: string): string | null {
   let v: string | null = null;
   for (const e of entries) {
     if (
       e.key === 'core.hookspath' &&
-      (e.scope === 'local' || e.scope === 'global' || e.scope === 'system')
+      (e.scope === 'local' || e.scope === 'global' || e.scope === 'system') &&
+      // The includeIf fallback sets our own hooks dir in the local scope: not the repository's.
+      e.value !== ownHooksDir
     ) {
       v = e.value ?? '';
     }
@@ -368,7 +370,7 @@ export async function installContainment(
       strategy === 'include-if'
         ? await ensureInclude(layout, state.worktrees[layout.gitDir]?.include)
         : undefined;
-    const shared = sharedHooksPath(entries);
+    const shared = sharedHooksPath(entries, layout.hooksDir);
     const commonPrePush =
       shared === null ? await installCommonPrePush(layout, state) : state.commonPrePush;
 
@@ -661,7 +663,7 @@ export async function _sharedHooksPath(
   layout: WorktreeLayout,
   env: GitEnv | undefined,
 ): Promise<string | null> {
-  return sharedHooksPath(await scopedConfig(layout, env));
+  return sharedHooksPath(await scopedConfig(layout, env), layout.hooksDir);
 }
 
 export { BLOCK_HEADER as _BLOCK_HEADER, sha256 as _sha256 };

@@ -187,7 +187,9 @@ async function originalPrePush(layout: WorktreeLayout, env: GitEnv): Promise<str
   for (const e of list) {
     if (
       e.key === 'core.hookspath' &&
-      (e.scope === 'local' || e.scope === 'global' || e.scope === 'system')
+      (e.scope === 'local' || e.scope === 'global' || e.scope === 'system') &&
+      // The includeIf fallback puts our own hooks dir in the local scope: skip it.
+      e.value !== layout.hooksDir
     )
       shared = e.value ?? '';
   }

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installContainment, uninstallContainment } from '../src/install.ts';
+import { promote } from '../src/promote.ts';
 import { verifyContainment } from '../src/verify.ts';
 import {
   type Fixture,
@@ -73,5 +74,29 @@ describe('includeIf fallback (no extensions.worktreeConfig)', () => {
         ),
       );
     expect(noRefs(snapshotGitState(common))).toEqual(noRefs(before));
+  });
+
+  it('promotion works with the includeIf fallback and runs the repository pre-push, not the containment one', async () => {
+    f = makeFixture();
+    const fx = f;
+    const wt = fx.addWorktree('agent');
+    const log = join(fx.root, 'pp.log');
+    writeHook(
+      join(fx.repo, '.git', 'hooks', 'pre-push'),
+      `echo repo-pre-push >> ${JSON.stringify(log)}`,
+    );
+    await installContainment(wt, { env: fx.env, strategy: 'include-if' });
+    fx.ok(wt, ['commit', '-q', '--allow-empty', '-m', 'agent work']);
+    expect(fx.git(wt, ['push', 'origin', 'agent']).status).not.toBe(0);
+    const record = await promote({
+      worktree: wt,
+      remote: 'origin',
+      branch: 'feature',
+      env: fx.env,
+      confirm: () => true,
+    });
+    expect(remoteRef(fx, 'refs/heads/feature')).toBe(record.sha);
+    expect(readFileSync(log, 'utf8')).toBe('repo-pre-push\n');
+    expect(record.containmentVerified).toBe(true);
   });
 });
