@@ -511,7 +511,7 @@ const isBlank = (c: number): boolean => c === 32 || c === 9;
  * (`=`, `:`, `:=`, `=>`, `==`, or `,` between quoted header pairs), then an
  * optional opening quote, `[`-quote or `Call(`-quote.
  */
-export function valueStart(text: string, keywordEnd: number): number {
+function valueStart(text: string, keywordEnd: number): number {
   const n = text.length;
   let i = keywordEnd;
   const nameEnd = Math.min(n, i + 48);
