@@ -155,4 +155,12 @@ describe('scanner basics', () => {
     expect(s.scan(a).map((f) => a.slice(f.start, f.end))).toEqual(['Hq7#zP2!mW9']);
     expect(s.scan(b).map((f) => b.slice(f.start, f.end))).toEqual(['Zr8Kq2LmP0xV7bN4cT6y']);
   });
+
+  it('does not flag SSH public keys assigned to key names', () => {
+    const s = createScanner({ detectors: ['secret'] });
+    const pub =
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy@ci';
+    expect(s.scan(`authorized_key: "${pub}"`)).toEqual([]);
+    expect(s.scan('"key": "AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA5Jc3PQ9xPw"')).toEqual([]);
+  });
 });

@@ -682,6 +682,13 @@ function rejectValue(
   if (URLLIKE.test(v)) return ['placeholder', 'a URL without credentials'];
   if (PATHLIKE.test(v)) return ['placeholder', 'a file path'];
   if (DIGEST_PREFIX.test(v)) return ['placeholder', 'a labelled digest'];
+  if (
+    /^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-|sk-ssh-|AAAAB3NzaC1|AAAAC3NzaC1|AAAAE2VjZHNh|-----BEGIN (?:PUBLIC KEY|CERTIFICATE|RSA PUBLIC KEY))/.test(
+      v,
+    )
+  ) {
+    return ['placeholder', 'a public key or certificate'];
+  }
   if (VERSION.test(v)) return ['placeholder', 'a version number'];
   if (/^\d+$/.test(v) && (cls !== 'password' || v.length < 8)) return ['placeholder', 'a number'];
   if (UUID.test(v) && cls !== 'password' && !/secret|api.?key|apikey/i.test(ident)) {
