@@ -160,47 +160,44 @@ export function redactWithRun(
   }
   // Propagate: other occurrences of flagged values.
   const extra: Finding[] = [];
-  const candidates = new Map<string, Finding>(run.known);
-  for (const [v, f] of firstSeen) if (!candidates.has(v)) candidates.set(v, f);
   const hit = (value: string, f: Finding, at: number): void => {
-    if (at === f.start) return;
-    if (lineForward && !run.known.has(value) && f.start > lineEndAt(text, at)) return;
+    // `f` is from this text unless the value was flagged by an earlier call.
+    const fromThisText = !run.known.has(value);
+    if (fromThisText && at === f.start) return;
+    if (lineForward && fromThisText && f.start > lineEndAt(text, at)) return;
     extra.push({ ...f, start: at, end: at + value.length });
   };
-  if (candidates.size * text.length <= 65_536) {
-    // Small work: one indexOf per value (no regex to compile).
-    for (const [value, f] of candidates) {
+  const byIndexOf = (values: Iterable<[string, Finding]>): void => {
+    for (const [value, f] of values) {
       if (value.length < MIN_PROPAGATE) continue;
       for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) {
         hit(value, f, at);
       }
     }
+  };
+  const byRegex = (re: RegExp | null, values: ReadonlyMap<string, Finding>): void => {
+    if (re === null) return;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const f = values.get(m[0]);
+      if (f !== undefined) hit(m[0], f, m.index);
+    }
+  };
+  // Values from earlier calls: one cached regex when the work is large.
+  if (run.known.size * text.length <= 65_536) {
+    byIndexOf(run.known);
   } else {
-    let hasNew = false;
-    for (const v of firstSeen.keys()) {
-      if (!run.known.has(v)) {
-        hasNew = true;
-        break;
-      }
+    if (run.knownRe === undefined || run.knownReSize !== run.known.size) {
+      run.knownRe = alternation(run.known.keys());
+      run.knownReSize = run.known.size;
     }
-    let re: RegExp | null;
-    if (hasNew) {
-      re = alternation(candidates.keys());
-    } else {
-      if (run.knownRe === undefined || run.knownReSize !== run.known.size) {
-        run.knownRe = alternation(run.known.keys());
-        run.knownReSize = run.known.size;
-      }
-      re = run.knownRe;
-    }
-    if (re !== null) {
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        const f = candidates.get(m[0]);
-        if (f !== undefined) hit(m[0], f, m.index);
-      }
-    }
+    byRegex(run.knownRe, run.known);
   }
+  // Values first flagged in this call.
+  const fresh = new Map<string, Finding>();
+  for (const [v, f] of firstSeen) if (!run.known.has(v)) fresh.set(v, f);
+  if (fresh.size * text.length <= 262_144 || fresh.size <= 4) byIndexOf(fresh);
+  else byRegex(alternation(fresh.keys()), fresh);
   let findings = accepted;
   if (extra.length > 0) {
     const all = [...accepted, ...extra].sort((a, b) => a.start - b.start || b.end - a.end);

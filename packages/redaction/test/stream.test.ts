@@ -53,6 +53,21 @@ describe('redaction streams', () => {
     t.end();
   });
 
+  it('replaces a value flagged on one line wherever it recurs on later lines, at any offset', async () => {
+    const pw = 'Xq7rT2mzLp9vB4';
+    // The recurrence sits at the same offset in its line as the first finding.
+    const text = `password=${pw}\necho 1234${pw}\nlater: ${pw}\n`;
+    const lines = text.split(/(?<=\n)/);
+    for (const out of [
+      await viaWeb(lines),
+      (await viaNode(lines)).toString(),
+      await viaWeb([text]),
+    ]) {
+      expect(out).not.toContain(pw);
+    }
+    expect(await viaWeb(lines)).toBe(redactText(text).text);
+  });
+
   it('rejects a window below 256 with RangeError', () => {
     expect(() => createRedactTransform({ maxWindow: 10 })).toThrow(RangeError);
   });
