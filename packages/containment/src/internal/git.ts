@@ -27,6 +27,31 @@ function cleanEnv(env: GitEnv): Record<string, string> {
   return out;
 }
 
+// Building a simple-git instance costs more than the git process it runs, so
+// instances are reused per (cwd, environment contents); independent calls on
+// one instance do not affect each other. Bounded: cleared when full.
+const clients = new Map<string, SimpleGit>();
+const MAX_CLIENTS = 256;
+
+function cachedClient(cwd: string, env: GitEnv | undefined): SimpleGit {
+  const envKey =
+    env === undefined
+      ? ''
+      : JSON.stringify(
+          Object.keys(env)
+            .sort()
+            .map((k) => [k, env[k]]),
+        );
+  const key = `${cwd}\0${envKey}`;
+  let git = clients.get(key);
+  if (git === undefined) {
+    if (clients.size >= MAX_CLIENTS) clients.clear();
+    git = client(cwd, env);
+    clients.set(key, git);
+  }
+  return git;
+}
+
 function client(cwd: string, env: GitEnv | undefined): SimpleGit {
   const base = env === undefined ? undefined : cleanEnv(env);
   const git = simpleGit({
@@ -60,7 +85,7 @@ export async function runGit(
   env?: GitEnv,
 ): Promise<GitResult> {
   try {
-    const stdout = await client(cwd, env).raw([...args]);
+    const stdout = await cachedClient(cwd, env).raw([...args]);
     return { ok: true, exitCode: 0, stdout, stderr: '' };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
