@@ -163,4 +163,10 @@ describe('scanner basics', () => {
     expect(s.scan(`authorized_key: "${pub}"`)).toEqual([]);
     expect(s.scan('"key": "AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA5Jc3PQ9xPw"')).toEqual([]);
   });
+
+  it('does not flag a PEM private-key block whose body is a placeholder', () => {
+    const pem =
+      '-----BEGIN RSA PRIVATE KEY-----\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END RSA PRIVATE KEY-----';
+    expect(scan(pem, { detectors: ['secret'] })).toEqual([]);
+  });
 });

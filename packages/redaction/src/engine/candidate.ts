@@ -108,6 +108,8 @@ export function isPlaceholder(value: string, allowRepeats = false): boolean {
   if (
     PLACEHOLDER_RE.test(value) ||
     ((value.includes('xxxx') || value.includes('XXXX')) && xShare(value) >= 0.4) ||
+    value.includes('xxxxxxxx') ||
+    value.includes('XXXXXXXX') ||
     value.includes('EXAMPLE')
   ) {
     return true;
