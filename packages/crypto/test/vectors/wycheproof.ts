@@ -1,11 +1,9 @@
-// Loader for the Wycheproof files in ../shared/vectors/wycheproof (see that
-// README). Asserts each file's numberOfTests so no test is skipped silently.
+// Loader for the Wycheproof files vendored in ./wycheproof (see its README for
+// the source and licence). Asserts each file's numberOfTests so no test is skipped silently.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const WYCHEPROOF_DIR: string = fileURLToPath(
-  new URL('../../../../../shared/vectors/wycheproof/', import.meta.url),
-);
+export const WYCHEPROOF_DIR: string = fileURLToPath(new URL('./wycheproof/', import.meta.url));
 
 export interface WycheproofTest {
   readonly tcId: number;
