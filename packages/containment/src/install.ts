@@ -602,7 +602,12 @@ export async function uninstallContainment(
         else await writeConfigLocked(layout.worktreeConfigFile, next, 0o644);
       }
     }
-    const { [layout.gitDir]: _removed, ...rest } = state.worktrees;
+    const rest: Record<string, WorktreeState> = {};
+    for (const [gitDir, w] of Object.entries(state.worktrees)) {
+      // Drop this worktree, and worktrees git no longer has (removed with `git worktree remove`).
+      if (gitDir !== layout.gitDir && (await readOrNull(join(gitDir, 'HEAD'))) !== null)
+        rest[gitDir] = w;
+    }
     if (Object.keys(rest).length === 0) {
       await removeRepositoryLayers(layout, state, env);
       return { worktree: layout.worktree, wasContained, removedRepositoryLayers: true };

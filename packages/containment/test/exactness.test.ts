@@ -58,6 +58,25 @@ describe('install and uninstall are exact', () => {
     expect(snapshotGitState(common)).toEqual(withExt);
   });
 
+  it('a contained worktree removed with git worktree remove raises no alert, and releasing the rest restores the repository exactly', async () => {
+    f = makeFixture();
+    const a = f.addWorktree('a');
+    const common = join(f.repo, '.git');
+    const initial = snapshotGitState(common);
+    await installContainment(a, { env: f.env });
+    const b = f.addWorktree('b');
+    await installContainment(b, { env: f.env });
+    f.ok(f.repo, ['worktree', 'remove', '--force', b]);
+    f.ok(f.repo, ['branch', '-D', 'b']);
+    expect((await verifyContainment(f.repo, { env: f.env })).alerts).toEqual([]);
+    const report = await uninstallContainment(a, { env: f.env });
+    expect(report.removedRepositoryLayers).toBe(true);
+    const after = snapshotGitState(common);
+    // `git branch -D` writes packed-refs itself; everything else is byte for byte as before.
+    if (initial['packed-refs'] === undefined) delete after['packed-refs'];
+    expect(after).toEqual(initial);
+  });
+
   it('paths with spaces and unicode are contained and restored exactly', async () => {
     f = makeFixture('répo with spaces ✓');
     const wt = f.addWorktree('agent wörktree ☃', 'agent');
