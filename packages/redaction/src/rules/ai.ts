@@ -1,21 +1,7 @@
 import type { RuleDefinition } from './types.ts';
-import { contextual, prefixed, windowed } from './types.ts';
+import { familyBuilders, windowed } from './types.ts';
 
-const P = (
-  id: string,
-  d: string,
-  prefix: string,
-  body: string,
-  max: number,
-  x?: Parameters<typeof prefixed>[6],
-): RuleDefinition => prefixed('ai', id, d, prefix, body, max, x);
-const X = (
-  id: string,
-  d: string,
-  kw: readonly string[],
-  value: string,
-  x?: Parameters<typeof contextual>[5],
-): RuleDefinition => contextual('ai', id, d, kw, value, x);
+const { contextual: X, prefixed: P } = familyBuilders('ai');
 const dash = { right: 'A-Za-z0-9_-' } as const;
 
 /** AI / ML provider rules. */

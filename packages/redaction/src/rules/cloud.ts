@@ -1,24 +1,10 @@
 import { base64ToLatin1 } from '../engine/checks.ts';
 import type { RuleDefinition } from './types.ts';
-import { C, contextual, prefixed, windowed } from './types.ts';
+import { C, familyBuilders, windowed } from './types.ts';
 
 // Cloud and hosting providers. Formats from each provider's documentation of
 // its credential formats (prefix, alphabet, length).
-const P = (
-  id: string,
-  d: string,
-  prefix: string,
-  body: string,
-  max: number,
-  x?: Parameters<typeof prefixed>[6],
-): RuleDefinition => prefixed('cloud', id, d, prefix, body, max, x);
-const X = (
-  id: string,
-  d: string,
-  kw: readonly string[],
-  value: string,
-  x?: Parameters<typeof contextual>[5],
-): RuleDefinition => contextual('cloud', id, d, kw, value, x);
+const { contextual: X, prefixed: P } = familyBuilders('cloud');
 
 /** Cloud-provider rules. */
 export const cloudRules: readonly RuleDefinition[] = [

@@ -1,23 +1,9 @@
 import type { RuleDefinition } from './types.ts';
-import { contextual, prefixed, windowed } from './types.ts';
+import { contextual, familyBuilders, windowed } from './types.ts';
 import { validDockerAuth, validGithubChecksum } from './validators.ts';
 
-const P = (
-  id: string,
-  d: string,
-  prefix: string,
-  body: string,
-  max: number,
-  x?: Parameters<typeof prefixed>[6],
-): RuleDefinition => prefixed('packages', id, d, prefix, body, max, x);
-const Q = (
-  id: string,
-  d: string,
-  prefix: string,
-  body: string,
-  max: number,
-  x?: Parameters<typeof prefixed>[6],
-): RuleDefinition => prefixed('ci', id, d, prefix, body, max, x);
+const { prefixed: P } = familyBuilders('packages');
+const { prefixed: Q } = familyBuilders('ci');
 const dash = { right: 'A-Za-z0-9_-' } as const;
 
 /** Package registries, container registries and CI/CD rules. */

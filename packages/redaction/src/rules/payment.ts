@@ -1,21 +1,7 @@
 import type { RuleDefinition } from './types.ts';
-import { C, contextual, prefixed } from './types.ts';
+import { C, familyBuilders } from './types.ts';
 
-const P = (
-  id: string,
-  d: string,
-  prefix: string,
-  body: string,
-  max: number,
-  x?: Parameters<typeof prefixed>[6],
-): RuleDefinition => prefixed('payment', id, d, prefix, body, max, x);
-const X = (
-  id: string,
-  d: string,
-  kw: readonly string[],
-  value: string,
-  x?: Parameters<typeof contextual>[5],
-): RuleDefinition => contextual('payment', id, d, kw, value, x);
+const { contextual: X, prefixed: P } = familyBuilders('payment');
 
 /** Payment-provider rules. */
 export const paymentRules: readonly RuleDefinition[] = [

@@ -1,22 +1,8 @@
 import { base64ToLatin1 } from '../engine/checks.ts';
 import type { RuleDefinition } from './types.ts';
-import { C, contextual, prefixed, windowed } from './types.ts';
+import { C, familyBuilders, windowed } from './types.ts';
 
-const P = (
-  id: string,
-  d: string,
-  prefix: string,
-  body: string,
-  max: number,
-  x?: Parameters<typeof prefixed>[6],
-): RuleDefinition => prefixed('saas', id, d, prefix, body, max, x);
-const X = (
-  id: string,
-  d: string,
-  kw: readonly string[],
-  value: string,
-  x?: Parameters<typeof contextual>[5],
-): RuleDefinition => contextual('saas', id, d, kw, value, x);
+const { contextual: X, prefixed: P } = familyBuilders('saas');
 const dash = { right: 'A-Za-z0-9_-' } as const;
 
 /** SaaS, observability, identity and secret-manager rules. */

@@ -202,3 +202,32 @@ export const C: Readonly<{
   alnumU: '[A-Z0-9]',
   uuid: '[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}',
 };
+
+/** {@link prefixed} and {@link contextual} bound to one rule family (what each rule file uses). */
+export interface FamilyBuilders {
+  readonly prefixed: (
+    id: string,
+    description: string,
+    prefix: string,
+    body: string,
+    maxLength: number,
+    extras?: RuleExtras,
+  ) => RuleDefinition;
+  readonly contextual: (
+    id: string,
+    description: string,
+    keywords: readonly string[],
+    value: string,
+    extras?: RuleExtras,
+  ) => RuleDefinition;
+}
+
+/** Binds the rule builders to `family`, so a rule file names its family once. */
+export function familyBuilders(family: RuleFamily): FamilyBuilders {
+  return {
+    prefixed: (id, description, prefix, body, maxLength, extras) =>
+      prefixed(family, id, description, prefix, body, maxLength, extras),
+    contextual: (id, description, keywords, value, extras) =>
+      contextual(family, id, description, keywords, value, extras),
+  };
+}

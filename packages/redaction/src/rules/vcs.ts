@@ -1,15 +1,8 @@
 import type { RuleDefinition } from './types.ts';
-import { contextual, prefixed } from './types.ts';
+import { contextual, familyBuilders } from './types.ts';
 import { validGithubChecksum } from './validators.ts';
 
-const P = (
-  id: string,
-  d: string,
-  prefix: string,
-  body: string,
-  max: number,
-  x?: Parameters<typeof prefixed>[6],
-): RuleDefinition => prefixed('vcs', id, d, prefix, body, max, x);
+const { prefixed: P } = familyBuilders('vcs');
 
 const gh = { validate: validGithubChecksum, right: 'A-Za-z0-9_' } as const;
 
