@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { CliIO } from './io.ts';
 
 /** Parsed global flags shared by every subcommand. */
@@ -22,5 +23,19 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * `node:util` `parseArgs` (strict by default) for a subcommand: bad flags
+ * become a {@link UsageError}, so `main` prints usage and exits 2.
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
   }
 }

@@ -1,5 +1,4 @@
 export { type Command, type GlobalFlags, UsageError } from './command.ts';
 export type { DemoContext, DemoOutcome, DemoStep } from './demo/step.ts';
-export { CliError, type CliErrorCode, type CliErrorOptions } from './errors.ts';
 export { type CliIO, EXIT, type TextSink } from './io.ts';
 export { main } from './main.ts';

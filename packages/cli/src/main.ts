@@ -3,7 +3,8 @@ import { UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
 import { type CliIO, EXIT } from './io.ts';
 
-function helpText(): string {
+/** The `--help` text; command modules load on demand, so only help needs every summary. */
+function helpText(summaries: Readonly<Record<string, string>>): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   const lines = Object.keys(commands).map(
     (name) => `  ${name.padEnd(width)}  ${summaries[name] ?? ''}`,
@@ -23,9 +24,6 @@ Global options:
 Exit codes: 0 ok, 1 findings or verification failure, 2 usage error.
 `;
 }
-
-// Summaries are loaded on demand for --help only.
-const summaries: Record<string, string> = {};
 
 /**
  * Runs the `palisade` command line and returns the exit code. Never calls
@@ -50,8 +48,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return EXIT.OK;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const summaries: Record<string, string> = {};
     for (const [n, load] of Object.entries(commands)) summaries[n] = (await load()).summary;
-    (name === undefined ? io.stderr : io.stdout).write(helpText());
+    (name === undefined ? io.stderr : io.stdout).write(helpText(summaries));
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
   const load = Object.hasOwn(commands, name) ? commands[name] : undefined;

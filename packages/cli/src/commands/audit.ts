@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   type AuditEventInput,
   type EntryProof,
@@ -16,7 +15,7 @@ import {
   verifyLogFile,
 } from '@palisade/audit-log';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const USAGE = `Usage: palisade audit <subcommand> [options]
@@ -151,17 +150,7 @@ export const auditCommand: Command = {
   summary: 'Tamper-evident audit log: append, verify, prove, checkpoint, export, prune, erase',
   usage: USAGE,
   async run(args, io, gflags) {
-    let parsed: { values: Values; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: OPTIONS,
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandArgs({ args: [...args], options: OPTIONS, allowPositionals: true });
     const { values, positionals } = parsed;
     const [sub, ...rest] = positionals;
     const cwd = io.cwd ?? process.cwd();

@@ -4,7 +4,6 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import {
   CryptoError,
   createBackupDecryptStream,
@@ -12,7 +11,7 @@ import {
   parseAgeIdentityFile,
 } from '@palisade/crypto';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade backup encrypt (-r <age1...>)... [-o <out>] [<file>]
@@ -78,23 +77,17 @@ export const backupCommand: Command = {
     'Encrypt or decrypt backups in the age format (X25519 recipients or a passphrase), streaming',
   usage,
   async run(args: readonly string[], io: CliIO, flags): Promise<number> {
-    let parsed: Parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: {
-          recipient: { type: 'string', short: 'r', multiple: true },
-          identity: { type: 'string', short: 'i', multiple: true },
-          'passphrase-env': { type: 'string' },
-          'work-factor': { type: 'string' },
-          output: { type: 'string', short: 'o' },
-        },
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed: Parsed = parseCommandArgs({
+      args: [...args],
+      options: {
+        recipient: { type: 'string', short: 'r', multiple: true },
+        identity: { type: 'string', short: 'i', multiple: true },
+        'passphrase-env': { type: 'string' },
+        'work-factor': { type: 'string' },
+        output: { type: 'string', short: 'o' },
+      },
+      allowPositionals: true,
+    });
     const [mode, file, ...extra] = parsed.positionals;
     if (mode !== 'encrypt' && mode !== 'decrypt') {
       throw new UsageError(

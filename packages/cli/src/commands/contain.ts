@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import {
   ContainmentError,
   detectSandbox,
@@ -14,7 +13,7 @@ import {
   writeGitShim,
 } from '@palisade/containment';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade contain install [--all-worktrees] [--pre-commit-scan warn|block] [path]
@@ -48,17 +47,12 @@ function parse(
   args: readonly string[],
   options: Record<string, { type: 'string' | 'boolean' }>,
 ): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options,
-      strict: true,
-      allowPositionals: true,
-    });
-    return { values: values as Values, positionals };
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values, positionals } = parseCommandArgs({
+    args: [...args],
+    options,
+    allowPositionals: true,
+  });
+  return { values: values as Values, positionals };
 }
 
 const cwdOf = (io: CliIO): string => io.cwd ?? process.cwd();

@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import type { DemoOutcome } from '../demo/step.ts';
 import { demoSteps } from '../demo/steps.ts';
 import { EXIT, writeJson } from '../io.ts';
@@ -28,17 +27,11 @@ Runs each package's step for real (a temp git repo and bare remote, JSONL and
 SQLite files, PGlite) and prints what it observed. Exits 1 if any step does not
 behave as claimed. Temp dirs are removed afterwards unless --keep is given.`,
   async run(args, io, flags) {
-    let parsed: { values: { only?: string | undefined; keep?: boolean | undefined } };
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: { only: { type: 'string' }, keep: { type: 'boolean' } },
-        strict: true,
-        allowPositionals: false,
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandArgs({
+      args: [...args],
+      options: { only: { type: 'string' }, keep: { type: 'boolean' } },
+      allowPositionals: false,
+    });
     const steps = await Promise.all(demoSteps.map((load) => load()));
     const selected =
       parsed.values.only === undefined ? steps : steps.filter((s) => s.id === parsed.values.only);

@@ -1,6 +1,5 @@
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_MASTER_KEY_ENV,
   deriveWorkspaceKey,
@@ -11,7 +10,7 @@ import {
   masterKeyFromFile,
 } from '@palisade/crypto';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade keys new-master [--out <file>] [--force]
@@ -32,17 +31,12 @@ function parse(
   args: readonly string[],
   options: Record<string, { type: 'string' | 'boolean' }>,
 ): { values: Record<string, string | boolean | undefined> } {
-  try {
-    const { values } = parseArgs({
-      args: [...args],
-      options,
-      strict: true,
-      allowPositionals: false,
-    });
-    return { values: values as Record<string, string | boolean | undefined> };
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values } = parseCommandArgs({
+    args: [...args],
+    options,
+    allowPositionals: false,
+  });
+  return { values: values as Record<string, string | boolean | undefined> };
 }
 
 /** Writes `text` to a new file with mode 0600 (exclusive create unless `force`). */

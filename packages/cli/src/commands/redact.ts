@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
-import { parseArgs } from 'node:util';
 import {
   createEgressTransform,
   type Policy,
@@ -12,7 +11,7 @@ import {
   RedactionError,
 } from '@palisade/redaction';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade redact [--mode off|redacted|full] [--policy <file.json>]
@@ -110,7 +109,7 @@ export const redactCommand: Command = {
   summary: 'Show what may leave this device under a privacy policy (off, redacted, full)',
   usage,
   async run(args, io, flags): Promise<number> {
-    let parsed: {
+    const parsed: {
       values: {
         mode?: string | undefined;
         policy?: string | undefined;
@@ -118,22 +117,16 @@ export const redactCommand: Command = {
         scope?: string | undefined;
       };
       positionals: string[];
-    };
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: {
-          mode: { type: 'string' },
-          policy: { type: 'string' },
-          format: { type: 'string' },
-          scope: { type: 'string' },
-        },
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    } = parseCommandArgs({
+      args: [...args],
+      options: {
+        mode: { type: 'string' },
+        policy: { type: 'string' },
+        format: { type: 'string' },
+        scope: { type: 'string' },
+      },
+      allowPositionals: true,
+    });
     const { mode, format: fmt, scope } = parsed.values;
     if (mode !== undefined && mode !== 'off' && mode !== 'redacted' && mode !== 'full') {
       throw new UsageError('--mode must be off, redacted or full');

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createScanner, type Finding, listRules, type Scanner } from '@palisade/redaction';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { type CliIO, EXIT, progress, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade scan [paths...] [--staged] [--format text|json|sarif] [--pii]
@@ -279,28 +278,15 @@ export const scanCommand: Command = {
   summary: 'Find secrets (and optionally PII) in files or the staged diff; exit 1 on findings',
   usage,
   async run(args, io, flags) {
-    let values: {
-      staged?: boolean | undefined;
-      format?: string | undefined;
-      pii?: boolean | undefined;
-    };
-    let positionals: string[];
-    try {
-      const parsed = parseArgs({
-        args: [...args],
-        options: {
-          staged: { type: 'boolean' },
-          format: { type: 'string' },
-          pii: { type: 'boolean' },
-        },
-        strict: true,
-        allowPositionals: true,
-      });
-      values = parsed.values;
-      positionals = parsed.positionals;
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const { values, positionals } = parseCommandArgs({
+      args: [...args],
+      options: {
+        staged: { type: 'boolean' },
+        format: { type: 'string' },
+        pii: { type: 'boolean' },
+      },
+      allowPositionals: true,
+    });
     const format = (values.format ?? (flags.json ? 'json' : 'text')) as Format;
     if (format !== 'text' && format !== 'json' && format !== 'sarif') {
       throw new UsageError(

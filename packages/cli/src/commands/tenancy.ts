@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { checkPosture, type PostureReport } from '@palisade/tenancy';
 import pg from 'pg';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade tenancy check --database-url <url> --app-role <role> [--tenant-column <name>]
@@ -37,21 +36,16 @@ export const tenancyCommand: Command = {
       'tenant-column'?: string | undefined;
       'allow-security-definer'?: string[] | undefined;
     };
-    try {
-      ({ values } = parseArgs({
-        args: [...rest],
-        options: {
-          'database-url': { type: 'string' },
-          'app-role': { type: 'string' },
-          'tenant-column': { type: 'string' },
-          'allow-security-definer': { type: 'string', multiple: true },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    ({ values } = parseCommandArgs({
+      args: [...rest],
+      options: {
+        'database-url': { type: 'string' },
+        'app-role': { type: 'string' },
+        'tenant-column': { type: 'string' },
+        'allow-security-definer': { type: 'string', multiple: true },
+      },
+      allowPositionals: false,
+    }));
     const url = values['database-url'];
     const role = values['app-role'];
     if (url === undefined || url === '') throw new UsageError('--database-url is required');

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   CryptoError,
   createToken,
@@ -7,7 +6,7 @@ import {
   verifyToken,
 } from '@palisade/crypto';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade token new [--prefix <pal...>] [--json]
@@ -43,20 +42,14 @@ export const tokenCommand: Command = {
     'Issue a prefixed, checksummed 256-bit token (shown once) or verify one against its hash',
   usage,
   async run(args: readonly string[], io: CliIO, flags): Promise<number> {
-    let parsed: {
+    const parsed: {
       values: { prefix?: string | undefined; hash?: string | undefined };
       positionals: string[];
-    };
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: { prefix: { type: 'string' }, hash: { type: 'string' } },
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    } = parseCommandArgs({
+      args: [...args],
+      options: { prefix: { type: 'string' }, hash: { type: 'string' } },
+      allowPositionals: true,
+    });
     const [sub, ...rest] = parsed.positionals;
     if (sub === 'new') {
       if (rest.length > 0 || parsed.values.hash !== undefined)
