@@ -189,6 +189,7 @@ suite('Postgres store on PGlite', () => lite as unknown as PgDatabase, 'audit_pg
 // missing server fails CI in the global setup). Locally without it, skip.
 const pgUrl = inject('pgUrl');
 let pool: pg.Pool;
+// Skipped only without PALISADE_TEST_PG_URL (see above).
 describe.skipIf(pgUrl === '')('real Postgres server', () => {
   beforeAll(() => {
     pool = new pg.Pool({ connectionString: pgUrl, max: 8 });

@@ -62,6 +62,7 @@ describe('palisade backup', () => {
     expect(Buffer.concat(decChunks).equals(plain)).toBe(true);
   });
 
+  // CI installs Debian's `age`; a machine without it skips only this test.
   it.skipIf(!hasAge && !process.env.CI)(
     'interoperates with the age command both ways',
     async () => {

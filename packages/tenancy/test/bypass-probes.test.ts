@@ -705,6 +705,8 @@ const probes: Probe[] = [
   },
 ];
 
+// Real-server suite: needs PALISADE_TEST_PG_URL (CI always sets it; a missing
+// server fails CI in the global setup).
 describe.skipIf(inject('pgUrl') === '')('bypass probes against the real server', () => {
   let w: World;
   const clients: pg.Client[] = [];

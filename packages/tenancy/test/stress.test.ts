@@ -39,6 +39,8 @@ interface Tally {
   terminated: number;
 }
 
+// Real-server suite: needs PALISADE_TEST_PG_URL (CI always sets it; a missing
+// server fails CI in the global setup).
 describe.skipIf(inject('pgUrl') === '')('stress against the real server', () => {
   let sb: Sandbox;
   let orgs: Orgs;
