@@ -56,7 +56,7 @@ export interface AuditLogErrorOptions {
  *
  * @example Branch on the stable code.
  * ```ts
- * try { run(); } catch (e) { if (AuditLogError.isInstance(e)) console.error(e.code); }
+ * try { run(); } catch (e) { if (AuditLogError.isInstance(e)) return { error: e.code }; throw e; }
  * ```
  */
 export class AuditLogError extends Error {

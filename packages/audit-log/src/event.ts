@@ -178,14 +178,14 @@ export function encodeLeaf(
 ): EncodedEntry {
   const commit: Partial<Record<PersonalField, string>> = {};
   const f: Partial<Record<PersonalField, PersonalValue>> = {};
-  let any = false;
+  let hasPersonal = false;
   for (const field of PERSONAL_FIELDS) {
     const value = event[field];
     if (value === undefined) continue;
     const salt = randomSalt();
     commit[field] = commitPersonalField(field, salt, value);
     f[field] = { salt: toBase64(salt), value };
-    any = true;
+    hasPersonal = true;
   }
   const leaf: Leaf = {
     v: 1,
@@ -200,9 +200,9 @@ export function encodeLeaf(
     timestamp: event.timestamp ?? new Date(recordedAt).toISOString(),
     ...(event.requestId === undefined ? {} : { requestId: event.requestId }),
     subject: event.subject ?? event.actor,
-    ...(any ? { commit } : {}),
+    ...(hasPersonal ? { commit } : {}),
   };
-  return { leaf, leafBytes: utf8Encode(canonicalize(leaf)), sidecar: any ? { f } : null };
+  return { leaf, leafBytes: utf8Encode(canonicalize(leaf)), sidecar: hasPersonal ? { f } : null };
 }
 
 /** 32 zero bytes: the `prev` of leaf 0. */

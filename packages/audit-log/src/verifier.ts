@@ -93,7 +93,7 @@ interface PendingErasure {
  * @example Verify a file.
  * ```ts
  * const v = await verifyLogFile('.palisade/audit.jsonl', { verifiers: [vkey], origin });
- * if (!v.ok) console.error(v.status, v.seq);
+ * if (!v.ok) throw new Error(`audit log ${v.status} at seq ${v.seq}`);
  * ```
  */
 export async function verifyLog(

@@ -44,7 +44,7 @@ export interface ContainmentErrorOptions {
  *
  * @example Branch on the stable code.
  * ```ts
- * try { run(); } catch (e) { if (ContainmentError.isInstance(e)) console.error(e.code); }
+ * try { run(); } catch (e) { if (ContainmentError.isInstance(e)) return { error: e.code }; throw e; }
  * ```
  */
 export class ContainmentError extends Error {

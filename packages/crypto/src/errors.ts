@@ -46,7 +46,7 @@ export interface CryptoErrorOptions {
  *
  * @example Branch on the stable code.
  * ```ts
- * try { run(); } catch (e) { if (CryptoError.isInstance(e)) console.error(e.code); }
+ * try { run(); } catch (e) { if (CryptoError.isInstance(e)) return { error: e.code }; throw e; }
  * ```
  */
 export class CryptoError extends Error {

@@ -29,7 +29,7 @@ export interface RedactionErrorOptions {
  *
  * @example Branch on the stable code.
  * ```ts
- * try { run(); } catch (e) { if (RedactionError.isInstance(e)) console.error(e.code); }
+ * try { run(); } catch (e) { if (RedactionError.isInstance(e)) return { error: e.code }; throw e; }
  * ```
  */
 export class RedactionError extends Error {

@@ -44,7 +44,7 @@ export interface TenancyErrorOptions {
  *
  * @example Branch on the stable code.
  * ```ts
- * try { run(); } catch (e) { if (TenancyError.isInstance(e)) console.error(e.code); }
+ * try { run(); } catch (e) { if (TenancyError.isInstance(e)) return { error: e.code }; throw e; }
  * ```
  */
 export class TenancyError extends Error {
