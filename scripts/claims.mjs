@@ -1,11 +1,32 @@
 // Checks docs/claims.md and docs/claims/*.md: every row is `proven` with proof
-// links that resolve to an existing test title, or `planned`. A proof is
+// links that resolve to an existing test title, `measured` with links that
+// resolve to an existing benchmark title, or `planned`. A proof is
 //   `packages/<pkg>/test/<file>.test.ts` › "<exact test title>"
-// and several proofs in one cell are separated by `<br>`.
+// a measurement is
+//   `packages/<pkg>/bench/<file>.bench.ts` › "<exact bench title>"
+// and several links in one cell are separated by `<br>`. Benchmarks are not
+// tests (timings on shared machines are noise in a test), so a `measured` row
+// states its target and the figure of the run that met it in the claim text.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PROOF = /`([^`]+)`\s*›\s*"((?:[^"\\]|\\.)+)"/g;
+
+/** What each evidence-carrying status links to. */
+const KINDS = {
+  proven: {
+    noun: 'proof',
+    article: 'a test file',
+    entry: 'test',
+    path: /^packages\/[^/]+\/test\/.+\.test\.ts$|^test\/.+\.test\.ts$|^examples\/.+\.test\.ts$/,
+  },
+  measured: {
+    noun: 'benchmark',
+    article: 'a benchmark file',
+    entry: 'benchmark',
+    path: /^packages\/[^/]+\/bench\/.+\.bench\.ts$/,
+  },
+};
 
 /** Splits one markdown table row into trimmed cells. */
 function cells(line) {
@@ -74,32 +95,31 @@ export function parseClaimsFile(root, rel) {
     }));
     rows.push({ file: rel, line: i + 1, claim, status, proofs });
     const where = `${rel}:${i + 1}`;
-    if (status === 'proven') {
+    const kind = Object.hasOwn(KINDS, status) ? KINDS[status] : undefined;
+    if (kind) {
       if (proofs.length === 0)
-        problems.push(`${where}: "${claim}" is proven but has no proof link`);
+        problems.push(`${where}: "${claim}" is ${status} but has no ${kind.noun} link`);
       for (const p of proofs) {
-        if (
-          !/^packages\/[^/]+\/test\/.+\.test\.ts$|^test\/.+\.test\.ts$|^examples\/.+\.test\.ts$/.test(
-            p.path,
-          )
-        ) {
-          problems.push(`${where}: proof path ${p.path} is not a test file`);
+        if (!kind.path.test(p.path)) {
+          problems.push(`${where}: ${kind.noun} path ${p.path} is not ${kind.article}`);
           continue;
         }
         const abs = join(root, p.path);
         if (!existsSync(abs)) {
-          problems.push(`${where}: proof file ${p.path} does not exist`);
+          problems.push(`${where}: ${kind.noun} file ${p.path} does not exist`);
           continue;
         }
         if (!hasTestTitle(readFileSync(abs, 'utf8'), p.title)) {
-          problems.push(`${where}: ${p.path} has no test titled "${p.title}"`);
+          problems.push(`${where}: ${p.path} has no ${kind.entry} titled "${p.title}"`);
         }
       }
     } else if (status === 'planned') {
       if (proofs.length > 0)
         problems.push(`${where}: "${claim}" is planned but links a proof (mark it proven)`);
     } else {
-      problems.push(`${where}: status must be "proven" or "planned", got "${status}"`);
+      problems.push(
+        `${where}: status must be "proven", "measured" or "planned", got "${status}"`,
+      );
     }
   }
   return { rows, problems };

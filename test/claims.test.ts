@@ -15,7 +15,12 @@ function repo(
   temps.push(dir);
   mkdirSync(join(dir, 'docs'), { recursive: true });
   mkdirSync(join(dir, 'packages', 'crypto', 'test'), { recursive: true });
+  mkdirSync(join(dir, 'packages', 'crypto', 'bench'), { recursive: true });
   writeFileSync(join(dir, 'packages', 'crypto', 'test', 'seal.test.ts'), testFile);
+  writeFileSync(
+    join(dir, 'packages', 'crypto', 'bench', 'seal.bench.ts'),
+    "bench('seal+open 64 B', () => {});\n",
+  );
   writeFileSync(
     join(dir, 'docs', 'claims.md'),
     `| claim | status | proof |\n|---|---|---|\n${claims}\n`,
@@ -28,7 +33,7 @@ afterEach(() => {
 });
 
 describe('claims checker', () => {
-  it('every claims row in the repository is proven by an existing test title or marked planned', () => {
+  it('every claims row in the repository is proven by an existing test title, measured by an existing benchmark, or marked planned', () => {
     const { rows, problems } = checkClaims(root);
     expect(problems).toEqual([]);
     expect(rows.length).toBeGreaterThan(0);
@@ -77,10 +82,33 @@ describe('claims checker', () => {
     ]);
   });
 
-  it('rejects a status that is neither proven nor planned', () => {
-    const dir = repo('| a | done | — |');
+  it('rejects a status that is neither proven, measured nor planned', () => {
+    const dir = repo('| a | done | — |\n| b | constructor | — |');
     expect(checkClaims(dir).problems).toEqual([
-      'docs/claims.md:3: status must be "proven" or "planned", got "done"',
+      'docs/claims.md:3: status must be "proven", "measured" or "planned", got "done"',
+      'docs/claims.md:4: status must be "proven", "measured" or "planned", got "constructor"',
+    ]);
+  });
+
+  it('accepts a measured row whose link resolves to an existing benchmark title', () => {
+    const dir = repo('| a | measured | `packages/crypto/bench/seal.bench.ts` › "seal+open 64 B" |');
+    expect(checkClaims(dir).problems).toEqual([]);
+  });
+
+  it('rejects a measured row without a benchmark link, with a missing title, or linking a test', () => {
+    const dir = repo(
+      [
+        '| a | measured | fast enough |',
+        '| b | measured | `packages/crypto/bench/seal.bench.ts` › "seal+open 1 TiB" |',
+        '| c | measured | `packages/crypto/test/seal.test.ts` › "seal never opens for another workspace" |',
+        '| d | proven | `packages/crypto/bench/seal.bench.ts` › "seal+open 64 B" |',
+      ].join('\n'),
+    );
+    expect(checkClaims(dir).problems).toEqual([
+      'docs/claims.md:3: "a" is measured but has no benchmark link',
+      'docs/claims.md:4: packages/crypto/bench/seal.bench.ts has no benchmark titled "seal+open 1 TiB"',
+      'docs/claims.md:5: benchmark path packages/crypto/test/seal.test.ts is not a benchmark file',
+      'docs/claims.md:6: proof path packages/crypto/bench/seal.bench.ts is not a test file',
     ]);
   });
 
