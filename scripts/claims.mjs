@@ -117,9 +117,7 @@ export function parseClaimsFile(root, rel) {
       if (proofs.length > 0)
         problems.push(`${where}: "${claim}" is planned but links a proof (mark it proven)`);
     } else {
-      problems.push(
-        `${where}: status must be "proven", "measured" or "planned", got "${status}"`,
-      );
+      problems.push(`${where}: status must be "proven", "measured" or "planned", got "${status}"`);
     }
   }
   return { rows, problems };
