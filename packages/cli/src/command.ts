@@ -39,3 +39,39 @@ export function parseCommandArgs<T extends ParseArgsConfig>(
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
 }
+
+/** Lists names as `a, b or c`. */
+function listNames(names: readonly string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/**
+ * The usage error for a missing or unknown subcommand; it names the valid
+ * ones, so `main` prints a message the user can act on and exits 2.
+ */
+export function subcommandError(sub: string | undefined, names: readonly string[]): UsageError {
+  return new UsageError(
+    sub === undefined
+      ? `missing subcommand (${listNames(names)})`
+      : `unknown subcommand "${sub}" (expected ${listNames(names)})`,
+  );
+}
+
+/** Handles one subcommand's arguments (everything after its name). */
+export type SubcommandHandler = (rest: readonly string[]) => number | Promise<number>;
+
+/**
+ * Runs the handler named by `args[0]` with the remaining arguments, or
+ * throws {@link subcommandError}.
+ */
+export async function runSubcommand(
+  args: readonly string[],
+  handlers: Readonly<Record<string, SubcommandHandler>>,
+): Promise<number> {
+  const [sub, ...rest] = args;
+  const handler = sub !== undefined && Object.hasOwn(handlers, sub) ? handlers[sub] : undefined;
+  if (handler === undefined) throw subcommandError(sub, Object.keys(handlers));
+  return handler(rest);
+}

@@ -48,6 +48,29 @@ describe('palisade command line', () => {
     expect(await main(['__proto__'], io)).toBe(EXIT.USAGE);
   });
 
+  it.each([
+    ['contain', 'install, verify, uninstall, status, promote, shim or sandbox'],
+    ['keys', 'new-master or derive'],
+    ['token', 'new or verify'],
+    ['backup', 'encrypt or decrypt'],
+    ['audit', 'append, verify, prove, checkpoint, export, prune or erase'],
+    ['tenancy', 'check'],
+  ])(
+    '%s exits 2 on a missing, unknown or inherited subcommand and names the valid ones (%s)',
+    async (command, names) => {
+      for (const [sub, message] of [
+        [undefined, `missing subcommand (${names})`],
+        ['frobnicate', `unknown subcommand "frobnicate" (expected ${names})`],
+        ['constructor', `unknown subcommand "constructor" (expected ${names})`],
+      ] as const) {
+        const io = captureIO();
+        expect(await main(sub === undefined ? [command] : [command, sub], io)).toBe(EXIT.USAGE);
+        expect(io.err()).toContain(`palisade ${command}: ${message}`);
+        expect(io.out()).toBe('');
+      }
+    },
+  );
+
   it('exits 2 on an unknown option of a subcommand', async () => {
     const io = captureIO();
     expect(await main(['demo', '--no-such-flag'], io)).toBe(EXIT.USAGE);

@@ -15,7 +15,7 @@ import {
   verifyLogFile,
 } from '@palisade/audit-log';
 import type { Command } from '../command.ts';
-import { parseCommandArgs, UsageError } from '../command.ts';
+import { parseCommandArgs, subcommandError, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const USAGE = `Usage: palisade audit <subcommand> [options]
@@ -145,6 +145,8 @@ function parseDetails(text: string | undefined): JsonValue | undefined {
 }
 
 /** `palisade audit`: append to, verify, prove, checkpoint, export, prune and erase a local audit log. */
+const AUDIT_SUBCOMMANDS = ['append', 'verify', 'prove', 'checkpoint', 'export', 'prune', 'erase'];
+
 export const auditCommand: Command = {
   name: 'audit',
   summary: 'Tamper-evident audit log: append, verify, prove, checkpoint, export, prune, erase',
@@ -293,9 +295,7 @@ export const auditCommand: Command = {
         return EXIT.OK;
       }
       default:
-        throw new UsageError(
-          sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`,
-        );
+        throw subcommandError(sub, AUDIT_SUBCOMMANDS);
     }
   },
 };

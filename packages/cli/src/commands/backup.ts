@@ -11,7 +11,7 @@ import {
   parseAgeIdentityFile,
 } from '@palisade/crypto';
 import type { Command } from '../command.ts';
-import { parseCommandArgs, UsageError } from '../command.ts';
+import { parseCommandArgs, subcommandError, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade backup encrypt (-r <age1...>)... [-o <out>] [<file>]
@@ -90,11 +90,7 @@ export const backupCommand: Command = {
     });
     const [mode, file, ...extra] = parsed.positionals;
     if (mode !== 'encrypt' && mode !== 'decrypt') {
-      throw new UsageError(
-        mode === undefined
-          ? 'missing subcommand (encrypt or decrypt)'
-          : `unknown subcommand "${mode}"`,
-      );
+      throw subcommandError(mode, ['encrypt', 'decrypt']);
     }
     if (extra.length > 0) throw new UsageError('give at most one input file');
     const cwd = io.cwd ?? process.cwd();

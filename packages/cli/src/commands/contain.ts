@@ -13,7 +13,7 @@ import {
   writeGitShim,
 } from '@palisade/containment';
 import type { Command } from '../command.ts';
-import { parseCommandArgs, UsageError } from '../command.ts';
+import { parseCommandArgs, runSubcommand, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade contain install [--all-worktrees] [--pre-commit-scan warn|block] [path]
@@ -294,28 +294,15 @@ export const containCommand: Command = {
   summary: 'Contain agent worktrees (no push), verify, promote a pinned commit, shim and sandbox',
   usage,
   async run(args, io, flags) {
-    const [sub, ...rest] = args;
-    switch (sub) {
-      case 'install':
-        return install(rest, io, flags.json);
-      case 'uninstall':
-        return uninstall(rest, io, flags.json);
-      case 'verify':
-        return verify(rest, io, flags.json);
-      case 'status':
-        return status(rest, io, flags.json);
-      case 'promote':
-        return promoteCmd(rest, io, flags.json);
-      case 'shim':
-        return shim(rest, io, flags.json);
-      case 'sandbox':
-        return sandbox(rest, io, flags.json);
-      default:
-        throw new UsageError(
-          sub === undefined
-            ? 'missing subcommand (install, verify, uninstall, status, promote, shim or sandbox)'
-            : `unknown subcommand "${sub}"`,
-        );
-    }
+    const j = flags.json;
+    return runSubcommand(args, {
+      install: (rest) => install(rest, io, j),
+      verify: (rest) => verify(rest, io, j),
+      uninstall: (rest) => uninstall(rest, io, j),
+      status: (rest) => status(rest, io, j),
+      promote: (rest) => promoteCmd(rest, io, j),
+      shim: (rest) => shim(rest, io, j),
+      sandbox: (rest) => sandbox(rest, io, j),
+    });
   },
 };

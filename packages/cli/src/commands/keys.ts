@@ -10,7 +10,7 @@ import {
   masterKeyFromFile,
 } from '@palisade/crypto';
 import type { Command } from '../command.ts';
-import { parseCommandArgs, UsageError } from '../command.ts';
+import { parseCommandArgs, runSubcommand, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade keys new-master [--out <file>] [--force]
@@ -126,13 +126,9 @@ export const keysCommand: Command = {
   summary: 'Make a master key (file mode 0600 or stdout) and show derived workspace key ids',
   usage,
   async run(args, io, flags) {
-    const [sub, ...rest] = args;
-    if (sub === 'new-master') return newMaster(rest, io, flags.json);
-    if (sub === 'derive') return derive(rest, io, flags.json);
-    throw new UsageError(
-      sub === undefined
-        ? 'missing subcommand (new-master or derive)'
-        : `unknown subcommand "${sub}"`,
-    );
+    return runSubcommand(args, {
+      'new-master': (rest) => newMaster(rest, io, flags.json),
+      derive: (rest) => derive(rest, io, flags.json),
+    });
   },
 };

@@ -1,7 +1,7 @@
 import { checkPosture, type PostureReport } from '@palisade/tenancy';
 import pg from 'pg';
 import type { Command } from '../command.ts';
-import { parseCommandArgs, UsageError } from '../command.ts';
+import { parseCommandArgs, subcommandError, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade tenancy check --database-url <url> --app-role <role> [--tenant-column <name>]
@@ -26,10 +26,7 @@ export const tenancyCommand: Command = {
   usage,
   async run(args: readonly string[], io: CliIO, flags): Promise<number> {
     const [sub, ...rest] = args;
-    if (sub !== 'check')
-      throw new UsageError(
-        sub === undefined ? 'missing subcommand "check"' : `unknown subcommand "${sub}"`,
-      );
+    if (sub !== 'check') throw subcommandError(sub, ['check']);
     let values: {
       'database-url'?: string | undefined;
       'app-role'?: string | undefined;

@@ -6,7 +6,7 @@ import {
   verifyToken,
 } from '@palisade/crypto';
 import type { Command } from '../command.ts';
-import { parseCommandArgs, UsageError } from '../command.ts';
+import { parseCommandArgs, subcommandError, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
 const usage = `Usage: palisade token new [--prefix <pal...>] [--json]
@@ -104,8 +104,6 @@ export const tokenCommand: Command = {
       else io.stderr.write(`token rejected: ${reason ?? 'no match'}\n`);
       return ok ? EXIT.OK : EXIT.FINDINGS;
     }
-    throw new UsageError(
-      sub === undefined ? 'missing subcommand (new or verify)' : `unknown subcommand "${sub}"`,
-    );
+    throw subcommandError(sub, ['new', 'verify']);
   },
 };
