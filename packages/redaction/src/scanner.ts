@@ -650,7 +650,7 @@ function customToDefinition(cr: ScanRule): RuleDefinition {
 export interface RuleInfo {
   readonly id: string;
   readonly kind: FindingKind;
-  /** `cloud`, `vcs`, `payment`, `ai`, `chat`, `keys`, `uri`, `packages`, `saas`, `ci`, `palisade`, `generic` or `pii`. */
+  /** `cloud`, `vcs`, `payment`, `ai`, `chat`, `keys`, `uri`, `cli`, `packages`, `saas`, `ci`, `palisade`, `generic` or `pii`. */
   readonly family: string;
   readonly description: string;
 }

@@ -170,3 +170,85 @@ describe('scanner basics', () => {
     expect(scan(pem, { detectors: ['secret'] })).toEqual([]);
   });
 });
+
+describe('passphrases and command-line passwords', () => {
+  const secrets = createScanner({ detectors: ['secret'] });
+  const spans = (text: string) => secrets.scan(text).map((f) => text.slice(f.start, f.end));
+
+  it('flags passphrases with blanks under password names, quoted or alone on their line', () => {
+    expect(spans('password = "correct horse battery staple"')).toEqual([
+      'correct horse battery staple',
+    ]);
+    expect(spans('PASSWORD="my secret phrase"')).toEqual(['my secret phrase']);
+    expect(spans('SMTP_PASSWORD=tiger lily moon river')).toEqual(['tiger lily moon river']);
+    expect(spans('  passphrase: Velvet hammer glacier 42')).toEqual(['Velvet hammer glacier 42']);
+    // A bare value followed by a command is not a passphrase: only the value is flagged.
+    expect(spans('PGPASSWORD=Xk9mQ2vL7zT psql -h db -U app')).toEqual(['Xk9mQ2vL7zT']);
+  });
+
+  it('does not flag prose, UI labels or translations under password names', () => {
+    for (const text of [
+      'password: "Enter your password"',
+      '"password": "Password must be at least 8 characters"',
+      'password = "Show password"',
+      '"password": "Mot de passe"',
+      '"password": "Contraseña"',
+      'password: "Forgot your password?"',
+      '  password: must contain a digit and a symbol',
+      'passphrase: "Enter a passphrase to unlock the key"',
+    ]) {
+      expect(secrets.scan(text), text).toEqual([]);
+    }
+  });
+
+  it('flags passwords on mysql, psql, curl, sshpass, redis-cli, htpasswd and similar command lines', () => {
+    const cases: [string, string, string][] = [
+      ['mysql -h db -u root -pS3cr3t-Pass shop', 'cli-mysql-password', 'S3cr3t-Pass'],
+      ['mysqldump --password=S3cr3t-Pass --all-databases', 'cli-mysql-password', 'S3cr3t-Pass'],
+      ["mariadb -uapp -p'my pass phrase' app", 'cli-mysql-password', 'my pass phrase'],
+      ['mysql -u root \\\n  -pS3cr3t-Pass shop', 'cli-mysql-password', 'S3cr3t-Pass'],
+      [
+        'psql "host=db user=app password=S3cr3t-Pass dbname=app"',
+        'cli-psql-password',
+        'S3cr3t-Pass',
+      ],
+      [
+        'curl -sS -u deploy:S3cr3t-Pass https://api.example.com',
+        'cli-curl-user-password',
+        'S3cr3t-Pass',
+      ],
+      ['sshpass -p S3cr3t-Pass ssh root@10.0.0.5', 'cli-sshpass-password', 'S3cr3t-Pass'],
+      ['redis-cli -h cache -a S3cr3t-Pass ping', 'cli-redis-cli-password', 'S3cr3t-Pass'],
+      ['htpasswd -nbB admin S3cr3t-Pass >> users', 'cli-htpasswd-password', 'S3cr3t-Pass'],
+      ['docker login -u ci -p S3cr3t-Pass ghcr.io', 'cli-docker-login-password', 'S3cr3t-Pass'],
+      ["echo 'S3cr3t-Pass' | sudo -S true", 'cli-echo-password-pipe', 'S3cr3t-Pass'],
+      ['openssl rsa -in k.pem -passin pass:S3cr3t-Pass', 'cli-openssl-passphrase', 'S3cr3t-Pass'],
+    ];
+    for (const [text, ruleId, secret] of cases) {
+      const found = secrets.scan(text).map((f) => [f.ruleId, text.slice(f.start, f.end)]);
+      expect(found, text).toEqual([[ruleId, secret]]);
+    }
+  });
+
+  it('does not flag password prompts, stdin, files or environment references on command lines', () => {
+    for (const text of [
+      'mysql -u root -p shop',
+      'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" app',
+      'mysql -P 3306 -h 127.0.0.1 -u root -p',
+      'curl -u admin https://api.example.com',
+      'curl --user-agent=Foo:barbaz https://example.com',
+      'curl -u "$API_USER:$API_PASSWORD" https://api.example.com',
+      'sshpass -e ssh deploy@host',
+      'redis-cli --askpass -h cache',
+      'htpasswd -c /etc/nginx/.htpasswd admin',
+      'docker login -u ci --password-stdin ghcr.io',
+      'mongosh --username admin --password --authenticationDatabase admin',
+      'openssl rsa -in key.pem -passin env:KEY_PASS',
+      'keytool -list -keystore cacerts -storepass changeit',
+      'net user alice * /add',
+      'sqlplus / as sysdba',
+    ]) {
+      expect(secrets.scan(text), text).toEqual([]);
+    }
+  });
+});

@@ -36,6 +36,7 @@ const PLACEHOLDER_WORDS = new Set([
   'change_me',
   'change-me',
   'changethis',
+  'changeit',
   'password',
   'passwd',
   'secret',
@@ -95,7 +96,7 @@ const PLACEHOLDER_WORDS = new Set([
 ]);
 
 const PLACEHOLDER_RE =
-  /(?:^<[^>]{0,80}>$|^\[[^\]]{0,80}\]$|\$\{|\{\{|\}\}|%\(|^%s$|^\$[A-Za-z_][A-Za-z0-9_]{0,80}$|process\.env|os\.environ|getenv|System\.getenv|ENV\[|^env\(|^secrets\.|^vault:|^ref\+|^arn:aws:secretsmanager|your[_-]?(?:own[_-]?)?(?:api|secret|token|pass|key|access|client|auth|app)|(?:^|[^a-z])example|\*\*\*|\.\.\.\.|placeholder|redacted|insert[_-]?(?:your|here)|replace[_-]?me|change[_-]?me|dummy|<[a-z_ -]{2,40}>)/i;
+  /(?:^<[^>]{0,80}>$|^\[[^\]]{0,80}\]$|\$\{|\{\{|\}\}|%\(|^%s$|^\$[A-Za-z_][A-Za-z0-9_]{0,80}$|^\$\(|^%[A-Za-z_][A-Za-z0-9_]{0,80}%$|process\.env|os\.environ|getenv|System\.getenv|ENV\[|^env\(|^secrets\.|^vault:|^ref\+|^arn:aws:secretsmanager|your[_-]?(?:own[_-]?)?(?:api|secret|token|pass|key|access|client|auth|app)|(?:^|[^a-z])example|\*\*\*|\.\.\.\.|placeholder|redacted|insert[_-]?(?:your|here)|replace[_-]?me|change[_-]?me|dummy|<[a-z_ -]{2,40}>)/i;
 
 /**
  * True when a secret-shaped value is obviously a placeholder: template

@@ -439,6 +439,58 @@ export function wordiness(v: string): number {
   return v.length === 0 ? 0 : covered / v.length;
 }
 
+/**
+ * Words that mark prose, UI labels and translations rather than a passphrase
+ * ("Enter your password", "Mot de passe", "must be at least 8 characters").
+ */
+const PROSE_WORDS = new Set(
+  (
+    'a an the of to for in on at by with from into out up and or but if then than not no is are was ' +
+    'were be been being this that these those it its you your yours we our us they their he she his ' +
+    'her should can cannot could will would may might must has have had do does did done use used ' +
+    'using only please enter provide provided type here field input label hint help tooltip message ' +
+    'description title text value placeholder confirm repeat forgot forgotten reset change changed ' +
+    'show hide new old current match matches mismatch too short long weak strong strength again try ' +
+    'least minimum maximum min max length contain contains containing letter letters digit digits ' +
+    'number numbers uppercase lowercase special symbol symbols character characters invalid incorrect ' +
+    'wrong required missing empty error failed fail expired expire same any all set sign log login ' +
+    'logout username user email account click select choose create update updated save cancel submit ' +
+    'continue back next copy paste generate generated random check verify valid successfully success ' +
+    'password passwords passphrase passcode pin passwort kennwort wachtwoord contraseña contrasena ' +
+    'senha mot passe de du des le la les votre vos el los las su tu sua seu der die das und ihr ihre ' +
+    'het een uw il di per hasło haslo lösenord salasana parola heslo'
+  ).split(' '),
+);
+
+/** "Password" in the languages UI translation files use. */
+const LABEL_WORDS = new Set(
+  'password passwords passphrase passcode passwort kennwort wachtwoord contraseña contrasena senha hasło haslo lösenord adgangskode salasana parola heslo jelszó geslo lozinka parolă motdepasse'.split(
+    ' ',
+  ),
+);
+
+const PHRASE_WORD = /^[\p{L}\p{N}][\p{L}\p{N}'’!@#$%^&*_+=.,-]{0,23}$/u;
+
+/**
+ * True when a value with blanks reads as a passphrase ("correct horse battery
+ * staple") rather than prose or a UI label: 2 to 8 words, no prose, label or
+ * translation word, not a question or a label ending in a colon.
+ */
+export function isPassphrase(v: string): boolean {
+  const words = v.trim().split(/[ \t]+/);
+  if (words.length < 2 || words.length > 8) return false;
+  const last = v.charCodeAt(v.length - 1);
+  if (last === 63 || last === 58) return false;
+  let letters = 0;
+  for (const w of words) {
+    if (!PHRASE_WORD.test(w)) return false;
+    const bare = w.toLowerCase().replace(/[^\p{L}\p{N}]+$/u, '');
+    if (PROSE_WORDS.has(bare)) return false;
+    letters += bare.length;
+  }
+  return letters >= 8;
+}
+
 const THRESHOLD: Readonly<Record<NameClass, number>> = { password: 0, secret: 0.52, weak: 0.68 };
 
 /** True when `=`, `:` or `>` (of `=>`) follows within a quote and a few blanks. */
@@ -590,6 +642,8 @@ export function genericAt(
       if (explainOnly) reject(sink, a, b, 'not-an-assignment', 'unterminated element', order);
       return;
     }
+    if (!xmlTag && cls === 'password' && text.charCodeAt(ve) === 32)
+      ve = bareLineValueEnd(text, a, vs, ve);
   }
   state.until = Math.max(state.until, ve);
   const value = text.slice(vs, ve);
@@ -649,6 +703,28 @@ export function genericAt(
   });
 }
 
+const LINE_LEAD = /^[ \t]{0,40}(?:export[ \t]{1,4}|-[ \t]{1,4})?$/;
+const PHRASE_TAIL = /^(?:[ \t]{1,4}[^\s#;|&<>`'"]{1,24}){1,7}[ \t]{0,8}$/;
+
+/**
+ * A bare value in a line of its own (`PASSWORD=correct horse battery staple`
+ * in a dotenv file, `password: my secret phrase` in YAML) runs to the end of
+ * the line when the whole reads as a passphrase; otherwise it ends at the
+ * first blank (`PGPASSWORD=s3cret psql -h db`).
+ */
+function bareLineValueEnd(text: string, nameStart: number, vs: number, ve: number): number {
+  const ls = text.lastIndexOf('\n', nameStart - 1) + 1;
+  if (nameStart - ls > 48 || !LINE_LEAD.test(text.slice(ls, nameStart))) return ve;
+  let le = text.indexOf('\n', ve);
+  if (le < 0) le = text.length;
+  if (le - ve > 200) return ve;
+  if (text.charCodeAt(le - 1) === 13) le--;
+  const tail = text.slice(ve, le);
+  if (!PHRASE_TAIL.test(tail)) return ve;
+  const end = ve + tail.trimEnd().length;
+  return isPassphrase(text.slice(vs, end)) ? end : ve;
+}
+
 function reject(
   sink: CandidateSink,
   a: number,
@@ -704,7 +780,13 @@ function rejectValue(
   ) {
     return ['placeholder', 'a hex digest / commit id'];
   }
+  if (cls === 'password' && LABEL_WORDS.has(v.toLowerCase()))
+    return ['placeholder', 'the word "password" (a label or translation)'];
+  if (cls === 'password' && /[ \t]/.test(v.trim())) {
+    return isPassphrase(v) ? null : ['placeholder', 'prose or a label, not a passphrase'];
+  }
   if (quoted && SENTENCE.test(v)) return ['placeholder', 'prose, not a secret'];
+  if (!quoted && v.charCodeAt(0) === 45) return ['placeholder', 'the next command-line option'];
   if (
     !quoted &&
     EXPRESSION.test(v) &&

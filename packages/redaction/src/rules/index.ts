@@ -1,5 +1,6 @@
 import { aiRules } from './ai.ts';
 import { chatRules } from './chat.ts';
+import { cliRules } from './cli.ts';
 import { cloudRules } from './cloud.ts';
 import { devtoolRules } from './devtools.ts';
 import { keyRules } from './keys.ts';
@@ -27,4 +28,5 @@ export const builtinRules: readonly RuleDefinition[] = [
   ...packageRules,
   ...keyRules,
   ...uriRules,
+  ...cliRules,
 ];

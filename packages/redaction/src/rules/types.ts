@@ -12,6 +12,7 @@ export type RuleFamily =
   | 'packages'
   | 'saas'
   | 'ci'
+  | 'cli'
   | 'palisade'
   | 'generic'
   | 'pii';

@@ -156,6 +156,23 @@ export function password(r: Rng): string {
   return [...s].sort(() => r() - 0.5).join('');
 }
 
+/** Diceware-style words (EFF short list style: plain nouns, verbs, adjectives). */
+const PHRASE_WORDS = (
+  'correct horse battery staple tiger lily moon river purple monkey dishwasher orbit canyon ' +
+  'velvet hammer glacier pickle lantern violin cactus meadow rocket bamboo walrus thunder ' +
+  'saffron pebble kettle falcon harbor maple nectar quartz ripple sprout tundra umbra willow ' +
+  'zephyr acorn basil cobalt drift ember fjord gravel hazel igloo jasper kiwi lemur mango'
+).split(' ');
+/** A passphrase of 3 to 5 random words, sometimes capitalised or with a digit. */
+export function passphrase(r: Rng): string {
+  const n = int(r, 3, 5);
+  const words: string[] = [];
+  for (let i = 0; i < n; i++) words.push(pick(r, PHRASE_WORDS));
+  if (r() < 0.3) words[0] = (words[0] as string).replace(/^./, (c) => c.toUpperCase());
+  if (r() < 0.3) words.push(String(int(r, 2, 99)));
+  return words.join(' ');
+}
+
 function uuid(r: Rng, upper = false): string {
   const h = draw(r, 'h', 32);
   const s = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${pick(r, ['8', '9', 'a', 'b'])}${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -274,6 +291,8 @@ function special(r: Rng, name: string): string {
       return uuid(r);
     case 'pw':
       return password(r);
+    case 'phrase':
+      return passphrase(r);
     case 'email':
       return email(r);
     case 'phone':
@@ -312,7 +331,7 @@ function renderTpl(r: Rng, tpl: string, mode: RenderMode): string {
       if (mode === 'placeholder' && (sp === 'uuid' || sp === 'uuidl'))
         return 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
       if (mode === 'short' && (sp === 'uuid' || sp === 'uuidl')) return draw(r, 'h', 8);
-      if (mode === 'placeholder' && sp === 'pw') return 'changeme';
+      if (mode === 'placeholder' && (sp === 'pw' || sp === 'phrase')) return 'changeme';
       return special(r, sp as string);
     },
   );
@@ -366,13 +385,20 @@ function locate(line: string, secret: string, ruleId: string, offset = 0): Sampl
   return { ruleId, text: line, start, end: start + secret.length };
 }
 
-/** True positives for one rule: `count` samples in varied realistic wrappers. */
-export function truePositives(ruleId: string, count: number, seed: number): Sample[] {
+/** The specs of one rule (a rule with several documented forms has several). */
+function specsOf(ruleId: string): readonly string[] {
   const spec = SPECS[ruleId];
   if (spec === undefined) throw new Error(`no spec for ${ruleId}`);
+  return typeof spec === 'string' ? [spec] : spec;
+}
+
+/** True positives for one rule: `count` samples in varied realistic wrappers, cycling its forms. */
+export function truePositives(ruleId: string, count: number, seed: number): Sample[] {
+  const specs = specsOf(ruleId);
   const r = rng(seed);
   const out: Sample[] = [];
   for (let i = 0; i < count; i++) {
+    const spec = specs[i % specs.length] as string;
     const kind = spec.slice(0, 2);
     const body = spec.slice(2);
     if (kind === 'T:') {
@@ -402,9 +428,12 @@ export function truePositives(ruleId: string, count: number, seed: number): Samp
   return out;
 }
 
-/** Hard negatives for one rule: placeholders, truncated tokens, broken checksums. */
+/** Hard negatives for one rule (every form): placeholders, truncated tokens, broken checksums. */
 export function hardNegatives(ruleId: string, seed: number): string[] {
-  const spec = SPECS[ruleId] as string;
+  return specsOf(ruleId).flatMap((spec, i) => hardNegativesOf(spec, seed + i * 7919));
+}
+
+function hardNegativesOf(spec: string, seed: number): string[] {
   const r = rng(seed);
   const kind = spec.slice(0, 2);
   const body = spec.slice(2);

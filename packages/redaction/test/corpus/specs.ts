@@ -11,8 +11,8 @@
 //   b base64, u base64url, Z A-Z2-7, z a-z2-7, g a-h0-9, D 1-9
 // and {name} calls a special generator (checksummed tokens, JWTs, PEM, PII).
 
-/** One spec per rule id. */
-export const SPECS: Readonly<Record<string, string>> = {
+/** One spec per rule id, or one per documented form of the rule. */
+export const SPECS: Readonly<Record<string, string | readonly string[]>> = {
   // palisade + vcs
   'palisade-token': 'T:{pal}',
   'github-pat': 'T:{gh:ghp}',
@@ -398,8 +398,105 @@ export const SPECS: Readonly<Record<string, string>> = {
   'basic-auth-header': 'R:Authorization: Basic «{basic}»',
   'bearer-token': 'R:Authorization: Bearer «{u:48}»',
   'netrc-password': 'R:machine api.{l:6}.com login deploy password «{pw}»',
+  // command lines
+  'cli-mysql-password': [
+    'R:mysql -h db.{l:6}.internal -u root -p«{pw}» shop',
+    'R:mysqldump --user=backup --password=«{pw}» --all-databases > dump.sql',
+    "R:mariadb -uapp -p'«{phrase}»' -e 'SHOW TABLES' app",
+    'R:mysqladmin -u root -p«{pw}» \\\n  --host=db.{l:6} status',
+  ],
+  'cli-curl-user-password': [
+    'R:curl -sS -u deploy:«{pw}» https://api.{l:6}.com/v1/hooks',
+    'R:curl --user "ci-bot:«{pw}»" -X POST https://jenkins.{l:6}.local/job/build',
+    'R:curl -fsSL --proxy-user proxy:«{pw}» -x http://proxy:3128 https://example.com',
+  ],
+  'cli-sshpass-password': [
+    'R:sshpass -p «{pw}» ssh -o StrictHostKeyChecking=no root@10.0.{d:1}.{d:2}',
+    "R:sshpass -p '«{phrase}»' scp build.tar.gz deploy@host.{l:6}.com:/srv",
+  ],
+  'cli-redis-cli-password': [
+    'R:redis-cli -h cache.{l:6}.local -p 6379 -a «{pw}» --no-auth-warning ping',
+    'R:valkey-cli --pass «{pw}» INFO replication',
+  ],
+  'cli-htpasswd-password': [
+    'R:htpasswd -b /etc/nginx/.htpasswd admin «{pw}»',
+    'R:htpasswd -nbB monitor «{pw}» >> users.htpasswd',
+    'R:RUN htpasswd -bc /etc/apache2/.htpasswd {w:6} «{pw}»',
+  ],
+  'cli-docker-login-password': [
+    'R:docker login -u {w:6} -p «{pw}» registry.{l:6}.io',
+    'R:podman login --username ci --password=«{pw}» quay.io',
+    'R:helm repo add charts https://charts.{l:6}.io --username ci --password «{pw}»',
+  ],
+  'cli-sqlcmd-password': [
+    'R:sqlcmd -S tcp:{l:8}.database.windows.net,1433 -U sa -P «{pw}» -Q "SELECT 1"',
+    'R:bcp dbo.orders out orders.dat -S db -U loader -P«{pw}» -c',
+  ],
+  'cli-smbclient-password': [
+    'R:smbclient //fs.{l:6}.corp/share -U CORP/alice%«{pw}» -c ls',
+    'R:rpcclient -U "admin%«{pw}»" 10.0.{d:1}.{d:2}',
+  ],
+  'cli-ldap-bind-password': [
+    'R:ldapsearch -x -H ldaps://ldap.{l:6}.corp -D "cn=admin,dc={l:6},dc=corp" -w «{pw}» -b dc=corp',
+    "R:ldapmodify -x -D cn=admin,dc=example,dc=org -w '«{pw}»' -f change.ldif",
+  ],
+  'cli-openssl-passphrase': [
+    'R:openssl pkcs12 -export -in cert.pem -inkey key.pem -passout pass:«{pw}» -out cert.p12',
+    'R:openssl rsa -in enc.key -passin pass:«{pw}» -out plain.key',
+  ],
+  'cli-keytool-password': [
+    'R:keytool -importkeystore -srckeystore a.p12 -srcstorepass «{pw}» -destkeystore b.jks',
+    'R:jarsigner -keystore release.jks -storepass «{pw}» -keypass:env KEY_PASS app.apk release',
+  ],
+  'cli-zip-password': 'R:zip -r -P «{pw}» backup-{d:8}.zip ./data',
+  'cli-7z-rar-password': [
+    'R:7z a -t7z -p«{pw}» -mhe=on secrets.7z ./keys',
+    'R:unrar x -p«{pw}» archive.rar /tmp/out',
+  ],
+  'cli-rdp-password': [
+    'R:xfreerdp /v:{l:8}.corp /u:Administrator /p:«{pw}» /cert:ignore',
+    'R:rdesktop -u admin -p «{pw}» 10.1.{d:1}.{d:2}',
+  ],
+  'cli-ipmitool-password':
+    'R:ipmitool -I lanplus -H bmc-{d:2}.{l:6} -U ADMIN -P «{pw}» power status',
+  'cli-mongo-password': [
+    'R:mongosh "mongodb://db.{l:6}:27017/admin" --username root --password «{pw}»',
+    'R:mongodump --host rs0/db1:27017 -u backup -p «{pw}» --authenticationDatabase admin',
+  ],
+  'cli-db-client-password': [
+    'R:cqlsh cass.{l:6}.local 9042 -u cassandra -p «{pw}»',
+    'R:clickhouse-client --host ch.{l:6} --user default --password «{pw}» --query "SELECT 1"',
+  ],
+  'cli-sqlplus-password': [
+    'R:sqlplus -s scott/«{pw}»@//db.{l:6}:1521/ORCLPDB1 @report.sql',
+    'R:expdp system/«{pw}»@ORCL schemas=HR directory=DP_DIR dumpfile=hr.dmp',
+  ],
+  'cli-net-user-password': 'R:net user svc_{w:5} «{pw}» /add /domain',
+  'cli-rabbitmqctl-password': [
+    'R:rabbitmqctl add_user {w:6} «{pw}»',
+    'R:rabbitmqctl change_password admin «{pw}»',
+  ],
+  'cli-psexec-password': 'R:psexec \\\\{l:8} -u CORP\\admin -p «{pw}» cmd /c whoami',
+  'cli-mosquitto-password':
+    'R:mosquitto_pub -h mqtt.{l:6}.io -u sensor -P «{pw}» -t home/temp -m 21.5',
+  'cli-psql-password': [
+    'R:psql "host=db.{l:6}.internal port=5432 user=app password=«{pw}» dbname=app sslmode=require"',
+    'R:pg_dump -d "host=db user=backup password=\'«{phrase}»\' dbname=prod" -Fc -f prod.dump',
+  ],
+  'cli-wget-password': 'R:wget --user=deploy --password=«{pw}» https://artifacts.{l:6}.com/app.tgz',
+  'cli-echo-password-pipe': [
+    "R:echo '«{pw}»' | sudo -S systemctl restart nginx",
+    'R:echo "«{pw}»" | docker login -u ci --password-stdin ghcr.io',
+  ],
   // generic
-  'generic-password': 'K:DB_PASSWORD|{pw}',
+  'generic-password': [
+    'K:DB_PASSWORD|{pw}',
+    'R:password = "«{phrase}»"',
+    'R:PASSWORD="«{phrase}»"',
+    'R:  passphrase: «{phrase}»',
+    'R:SMTP_PASSWORD=«{phrase}»',
+    "R:{'password': '«{phrase}»'}",
+  ],
   'generic-secret': 'K:APP_SIGNING_SECRET|{a:36}',
   // developer tools / smaller SaaS
   'adobe-client-secret': 'T:p8e-{a:32}',
