@@ -1,5 +1,5 @@
 import { AuditLogError } from './errors.ts';
-import { bytesEqual, EMPTY_ROOT, hashChildren } from './internal/hash.ts';
+import { bytesEqual, EMPTY_ROOT, foldPath, hashChildren } from './internal/hash.ts';
 
 const HASH_LEN = 32;
 
@@ -488,31 +488,66 @@ export function verifyInclusion(
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
-  const leafIndex = toBig('index', index);
-  const treeSize = toBig('size', size);
-  if (leafIndex >= treeSize) return false;
-  if (leafHash.length !== HASH_LEN || root.length !== HASH_LEN) return false;
-  let fn = leafIndex;
-  let sn = treeSize - 1n;
-  let r = leafHash;
-  for (const p of proof) {
-    if (p.length !== HASH_LEN) return false;
-    if (sn === 0n) return false;
+  const lefts =
+    typeof index === 'number' && typeof size === 'number'
+      ? inclusionSidesNumber(index, size, proof.length)
+      : inclusionSidesBig(toBig('index', index), toBig('size', size), proof.length);
+  if (lefts === undefined || leafHash.length !== HASH_LEN || root.length !== HASH_LEN) return false;
+  for (const p of proof) if (p.length !== HASH_LEN) return false;
+  return bytesEqual(foldPath(leafHash, proof, lefts), root);
+}
+
+/**
+ * The sibling sides of an RFC 9162 §2.1.3.2 inclusion path (1 = the proof
+ * node is the left child), or undefined when the path length does not fit the
+ * index and size. Safe-integer arithmetic: no bigint allocation per step.
+ */
+function inclusionSidesNumber(index: number, size: number, len: number): Uint8Array | undefined {
+  checkIndex('index', index);
+  checkIndex('size', size);
+  if (index >= size) return undefined;
+  const lefts = new Uint8Array(len);
+  let fn = index;
+  let sn = size - 1;
+  const half = (x: number): number => (x - (x % 2)) / 2;
+  for (let i = 0; i < len; i++) {
+    if (sn === 0) return undefined;
+    if (fn % 2 === 1 || fn === sn) {
+      lefts[i] = 1;
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+      }
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 ? lefts : undefined;
+}
+
+/** {@link inclusionSidesNumber} for 64-bit bigint indices. */
+function inclusionSidesBig(index: bigint, size: bigint, len: number): Uint8Array | undefined {
+  if (index >= size) return undefined;
+  const lefts = new Uint8Array(len);
+  let fn = index;
+  let sn = size - 1n;
+  for (let i = 0; i < len; i++) {
+    if (sn === 0n) return undefined;
     if ((fn & 1n) === 1n || fn === sn) {
-      r = hashChildren(p, r);
+      lefts[i] = 1;
       if ((fn & 1n) === 0n) {
         while ((fn & 1n) === 0n && fn !== 0n) {
           fn >>= 1n;
           sn >>= 1n;
         }
       }
-    } else {
-      r = hashChildren(r, p);
     }
     fn >>= 1n;
     sn >>= 1n;
   }
-  return sn === 0n && bytesEqual(r, root);
+  return sn === 0n ? lefts : undefined;
 }
 
 /**

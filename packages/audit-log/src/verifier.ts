@@ -1,9 +1,11 @@
+import { isAscii } from 'node:buffer';
 import { openCheckpoint, type VerifiedCheckpoint } from './checkpoint.ts';
 import { AuditLogError } from './errors.ts';
 import { GENESIS_PREV } from './event.ts';
 import { toBase64, utf8DecodeStrict } from './internal/bytes.ts';
-import { bytesEqual } from './internal/hash.ts';
-import { parseLogLine } from './log-format.ts';
+import { type EntryFields, scanPlainEntryLine } from './internal/fast-entry.ts';
+import { bytesEqual, hashFromBase64 } from './internal/hash.ts';
+import { type LogRecord, parseLogLine } from './log-format.ts';
 import { RootAccumulator } from './merkle.ts';
 import { openPruneRecord } from './prune-record.ts';
 import { type NoteVerifier, parseVerifierKey } from './signed-note.ts';
@@ -100,203 +102,295 @@ export async function verifyLog(
   lines: AsyncIterable<VerifierInput> | Iterable<VerifierInput>,
   options: VerifyOptions,
 ): Promise<Verdict> {
-  const verifiers = options.verifiers.map((v) => (typeof v === 'string' ? parseVerifierKey(v) : v));
-  if (verifiers.length === 0) {
-    throw new AuditLogError('ERR_AUDIT_INVALID_ARGUMENT', 'at least one verifier key is required');
+  const run = new LogVerification(options);
+  // A synchronous source is read without an await per line.
+  if (Symbol.iterator in lines) {
+    for (const raw of lines) if (!run.line(raw)) break;
+  } else {
+    for await (const raw of lines) if (!run.line(raw)) break;
   }
-  const cpOpts = { expectedOrigin: options.origin };
-  const trusted: VerifiedCheckpoint | undefined =
-    options.trusted === undefined ? undefined : openCheckpoint(options.trusted, verifiers, cpOpts);
+  return run.end();
+}
 
-  let acc = new RootAccumulator();
-  let firstSeq = 0;
-  let expected = 0;
-  let prevHash: Uint8Array = GENESIS_PREV;
-  let prevPrev: string | undefined;
-  let lastRecordedAt = 0;
-  let org: string | undefined;
-  let checkpointSize = 0;
-  let sealedSize = 0;
-  let lineNo = 0;
-  let tornTail = false;
-  let pruned = false;
-  let pruneEventSeq = -1;
-  let trustedChecked = false;
-  const pending = new Map<number, PendingErasure>();
+/** Entry fields the verifier checks, from the fast scan or the full parser. */
+type Entry = EntryFields;
 
-  const result = (status: VerdictStatus, reason: string, seq?: number): Verdict => ({
-    status,
-    ok: status === 'OK' || status === 'PRUNED_OK',
-    ...(seq === undefined ? {} : { seq }),
-    reason,
-    size: expected,
-    firstSeq,
-    rootHash: toBase64(acc.root()),
-    checkpointSize,
-    tornTail,
-  });
+function entryOf(text: string): Entry {
+  const fast = scanPlainEntryLine(text);
+  if (fast !== undefined) return fast;
+  const rec = parseLogLine(text);
+  if (rec.kind !== 'entry') throw rec;
+  const { leaf } = rec;
+  return {
+    h: toBase64(rec.leafHash),
+    seq: leaf.seq,
+    prev: leaf.prev,
+    recordedAt: leaf.recordedAt,
+    org: leaf.org,
+    action: leaf.action,
+    target: leaf.target,
+    subject: leaf.subject,
+    sidecar: rec.sidecar,
+  };
+}
 
-  const checkTrusted = (): Verdict | undefined => {
-    if (trusted === undefined || trustedChecked || acc.size !== trusted.size) return undefined;
-    trustedChecked = true;
-    if (!bytesEqual(acc.root(), trusted.rootHash)) {
-      return result(
-        'FORK',
-        `the log's root at size ${trusted.size} differs from the trusted checkpoint`,
-        sealedSize < trusted.size ? sealedSize : Math.max(firstSeq, trusted.size - 1),
+const GENESIS_PREV64 = toBase64(GENESIS_PREV);
+
+/** The state of one streaming verification. */
+class LogVerification {
+  private readonly options: VerifyOptions;
+  private readonly verifiers: readonly NoteVerifier[];
+  private readonly cpOpts: { readonly expectedOrigin: string };
+  private readonly trusted: VerifiedCheckpoint | undefined;
+  private acc = new RootAccumulator();
+  private firstSeq = 0;
+  private expected = 0;
+  private prev64 = GENESIS_PREV64;
+  private prevPrev: string | undefined;
+  private lastRecordedAt = 0;
+  private org: string | undefined;
+  private checkpointSize = 0;
+  private sealedSize = 0;
+  private lineNo = 0;
+  private tornTail = false;
+  private pruned = false;
+  private pruneEventSeq = -1;
+  private trustedChecked = false;
+  private readonly pending = new Map<number, PendingErasure>();
+  private verdict: Verdict | undefined;
+
+  constructor(options: VerifyOptions) {
+    this.options = options;
+    this.verifiers = options.verifiers.map((v) =>
+      typeof v === 'string' ? parseVerifierKey(v) : v,
+    );
+    if (this.verifiers.length === 0) {
+      throw new AuditLogError(
+        'ERR_AUDIT_INVALID_ARGUMENT',
+        'at least one verifier key is required',
       );
     }
-    return undefined;
-  };
+    this.cpOpts = { expectedOrigin: options.origin };
+    this.trusted =
+      options.trusted === undefined
+        ? undefined
+        : openCheckpoint(options.trusted, this.verifiers, this.cpOpts);
+  }
 
-  for await (const raw of lines) {
-    const isFirst = lineNo === 0;
-    lineNo++;
-    if (typeof raw === 'object' && 'torn' in raw) {
-      tornTail = true;
-      break;
+  private result(status: VerdictStatus, reason: string, seq?: number): Verdict {
+    return {
+      status,
+      ok: status === 'OK' || status === 'PRUNED_OK',
+      ...(seq === undefined ? {} : { seq }),
+      reason,
+      size: this.expected,
+      firstSeq: this.firstSeq,
+      rootHash: toBase64(this.acc.root()),
+      checkpointSize: this.checkpointSize,
+      tornTail: this.tornTail,
+    };
+  }
+
+  /** Stops with a verdict. */
+  private stop(status: VerdictStatus, reason: string, seq?: number): false {
+    this.verdict = this.result(status, reason, seq);
+    return false;
+  }
+
+  /** Compares the root with the trusted checkpoint once the log reaches its size. */
+  private checkTrusted(): boolean {
+    const trusted = this.trusted;
+    if (trusted === undefined || this.trustedChecked || this.acc.size !== trusted.size) return true;
+    this.trustedChecked = true;
+    if (!bytesEqual(this.acc.root(), trusted.rootHash)) {
+      return this.stop(
+        'FORK',
+        `the log's root at size ${trusted.size} differs from the trusted checkpoint`,
+        this.sealedSize < trusted.size
+          ? this.sealedSize
+          : Math.max(this.firstSeq, trusted.size - 1),
+      );
     }
-    if (typeof raw === 'object' && 'overlong' in raw) {
-      return result('TAMPERED', 'line exceeds the maximum length', expected);
-    }
-    const text = typeof raw === 'string' ? raw : utf8DecodeStrict(raw);
-    if (text === undefined) return result('TAMPERED', 'line is not valid UTF-8', expected);
-    let rec: ReturnType<typeof parseLogLine>;
+    return true;
+  }
+
+  /** Feeds one line; false once a verdict is reached (or the torn tail). */
+  line(raw: VerifierInput): boolean {
+    const isFirst = this.lineNo === 0;
+    this.lineNo++;
+    const expected = this.expected;
+    let text: string | undefined;
+    if (typeof raw === 'string') text = raw;
+    else if (raw instanceof Uint8Array) text = decodeLine(raw);
+    else if ('torn' in raw) {
+      this.tornTail = true;
+      return false;
+    } else return this.stop('TAMPERED', 'line exceeds the maximum length', expected);
+    if (text === undefined) return this.stop('TAMPERED', 'line is not valid UTF-8', expected);
+    let entry: Entry;
     try {
-      rec = parseLogLine(text);
+      entry = entryOf(text);
     } catch (e) {
-      const why = AuditLogError.isInstance(e) ? e.message : 'unreadable line';
-      return result('TAMPERED', why, expected);
+      if (AuditLogError.isInstance(e)) return this.stop('TAMPERED', e.message, expected);
+      const rec = e as LogRecord;
+      if (rec.kind === 'prune') return this.pruneLine(rec.note, isFirst);
+      if (rec.kind === 'checkpoint') return this.checkpointLine(rec.note);
+      return this.stop('TAMPERED', 'unreadable line', expected);
     }
-    if (rec.kind === 'prune') {
-      if (!isFirst) return result('TAMPERED', 'prune record not at the start of the log', expected);
-      try {
-        const p = openPruneRecord(rec.note, verifiers);
-        if (p.origin !== options.origin) throw new Error('origin');
-        acc = RootAccumulator.fromFrontier(p.before, p.frontier);
-        firstSeq = p.before;
-        expected = p.before;
-        prevHash = p.prev;
-        org = p.org;
-        pruned = true;
-        pruneEventSeq = p.eventSeq;
-        sealedSize = p.before;
-      } catch {
-        return result('TAMPERED', 'prune record is not validly signed', 0);
-      }
-      const t = checkTrusted();
-      if (t !== undefined) return t;
-      continue;
+    return this.entry(entry);
+  }
+
+  private pruneLine(note: string, isFirst: boolean): boolean {
+    if (!isFirst) {
+      return this.stop('TAMPERED', 'prune record not at the start of the log', this.expected);
     }
-    if (rec.kind === 'checkpoint') {
-      let cp: VerifiedCheckpoint;
-      try {
-        cp = openCheckpoint(rec.note, verifiers, cpOpts);
-      } catch {
-        return result('TAMPERED', 'checkpoint is not validly signed', expected);
-      }
-      if (cp.size > acc.size) {
-        return result(
-          'TRUNCATED',
-          `a signed checkpoint covers ${cp.size} entries but the log holds ${acc.size}`,
-          acc.size,
-        );
-      }
-      if (cp.size < acc.size || cp.size < checkpointSize) {
-        return result('TAMPERED', 'checkpoint out of place', cp.size);
-      }
-      if (!bytesEqual(cp.rootHash, acc.root())) {
-        return result(
-          'TAMPERED',
-          `entries in [${sealedSize}, ${cp.size}) do not match the signed root`,
-          sealedSize,
-        );
-      }
-      checkpointSize = cp.size;
-      sealedSize = cp.size;
-      continue;
+    try {
+      const p = openPruneRecord(note, this.verifiers);
+      if (p.origin !== this.options.origin) throw new Error('origin');
+      this.acc = RootAccumulator.fromFrontier(p.before, p.frontier);
+      this.firstSeq = p.before;
+      this.expected = p.before;
+      this.prev64 = toBase64(p.prev);
+      this.org = p.org;
+      this.pruned = true;
+      this.pruneEventSeq = p.eventSeq;
+      this.sealedSize = p.before;
+    } catch {
+      return this.stop('TAMPERED', 'prune record is not validly signed', 0);
     }
-    const { leaf, leafHash, sidecar } = rec;
-    if (leaf.seq !== expected) {
-      if (
-        leaf.seq === expected - 1 &&
-        prevPrev !== undefined &&
-        leaf.prev === prevPrev &&
-        !bytesEqual(leafHash, prevHash)
-      ) {
-        return result('FORK', `two different entries claim sequence number ${leaf.seq}`, leaf.seq);
-      }
-      return result(
+    return this.checkTrusted();
+  }
+
+  private checkpointLine(note: string): boolean {
+    let cp: VerifiedCheckpoint;
+    try {
+      cp = openCheckpoint(note, this.verifiers, this.cpOpts);
+    } catch {
+      return this.stop('TAMPERED', 'checkpoint is not validly signed', this.expected);
+    }
+    const size = this.acc.size;
+    if (cp.size > size) {
+      return this.stop(
+        'TRUNCATED',
+        `a signed checkpoint covers ${cp.size} entries but the log holds ${size}`,
+        size,
+      );
+    }
+    if (cp.size < size || cp.size < this.checkpointSize) {
+      return this.stop('TAMPERED', 'checkpoint out of place', cp.size);
+    }
+    if (!bytesEqual(cp.rootHash, this.acc.root())) {
+      return this.stop(
         'TAMPERED',
-        `expected sequence number ${expected}, found ${leaf.seq}`,
+        `entries in [${this.sealedSize}, ${cp.size}) do not match the signed root`,
+        this.sealedSize,
+      );
+    }
+    this.checkpointSize = cp.size;
+    this.sealedSize = cp.size;
+    return true;
+  }
+
+  private entry(e: Entry): boolean {
+    const expected = this.expected;
+    if (e.seq !== expected) {
+      if (
+        e.seq === expected - 1 &&
+        this.prevPrev !== undefined &&
+        e.prev === this.prevPrev &&
+        e.h !== this.prev64
+      ) {
+        return this.stop('FORK', `two different entries claim sequence number ${e.seq}`, e.seq);
+      }
+      return this.stop(
+        'TAMPERED',
+        `expected sequence number ${expected}, found ${e.seq}`,
         expected,
       );
     }
-    if (org === undefined) org = leaf.org;
-    if (leaf.org !== org) return result('TAMPERED', 'entry belongs to another org', expected);
-    if (leaf.prev !== toBase64(prevHash)) {
-      return result('TAMPERED', 'entry does not link to its predecessor', expected);
+    if (this.org === undefined) this.org = e.org;
+    if (e.org !== this.org) return this.stop('TAMPERED', 'entry belongs to another org', expected);
+    if (e.prev !== this.prev64) {
+      return this.stop('TAMPERED', 'entry does not link to its predecessor', expected);
     }
-    if (leaf.recordedAt < lastRecordedAt) {
-      return result('TAMPERED', 'recordedAt went backwards', expected);
+    if (e.recordedAt < this.lastRecordedAt) {
+      return this.stop('TAMPERED', 'recordedAt went backwards', expected);
     }
+    const pending = this.pending;
+    const sidecar = e.sidecar;
     if (sidecar !== null && 'erasedBy' in sidecar) {
       const known = pending.get(sidecar.erasedBy);
-      if (known !== undefined && known.subject !== leaf.subject) {
-        return result('TAMPERED', 'erasure reference for another subject', expected);
+      if (known !== undefined && known.subject !== e.subject) {
+        return this.stop('TAMPERED', 'erasure reference for another subject', expected);
       }
       if (known === undefined) {
-        pending.set(sidecar.erasedBy, { subject: leaf.subject, firstSeq: expected });
+        pending.set(sidecar.erasedBy, { subject: e.subject, firstSeq: expected });
       }
     }
-    const p = pending.get(expected);
-    if (p !== undefined) {
-      if (leaf.action !== 'audit.erase' || leaf.target !== p.subject) {
-        return result('TAMPERED', 'personal values removed without an erasure record', p.firstSeq);
+    if (pending.size > 0) {
+      const p = pending.get(expected);
+      if (p !== undefined) {
+        if (e.action !== 'audit.erase' || e.target !== p.subject) {
+          return this.stop(
+            'TAMPERED',
+            'personal values removed without an erasure record',
+            p.firstSeq,
+          );
+        }
+        pending.delete(expected);
       }
-      pending.delete(expected);
     }
     if (
-      expected === pruneEventSeq &&
-      (leaf.action !== 'audit.prune' || leaf.target !== String(firstSeq))
+      expected === this.pruneEventSeq &&
+      (e.action !== 'audit.prune' || e.target !== String(this.firstSeq))
     ) {
-      return result('TAMPERED', 'prune record does not match the logged prune', 0);
+      return this.stop('TAMPERED', 'prune record does not match the logged prune', 0);
     }
-    lastRecordedAt = leaf.recordedAt;
-    acc.push(leafHash);
-    prevPrev = leaf.prev;
-    prevHash = leafHash;
-    expected++;
-    const t = checkTrusted();
-    if (t !== undefined) return t;
+    this.lastRecordedAt = e.recordedAt;
+    this.acc.push(hashFromBase64(e.h));
+    this.prevPrev = e.prev;
+    this.prev64 = e.h;
+    this.expected = expected + 1;
+    return this.checkTrusted();
   }
 
-  if (pending.size > 0) {
-    let first = Number.POSITIVE_INFINITY;
-    for (const p of pending.values()) first = Math.min(first, p.firstSeq);
-    return result('TAMPERED', 'personal values removed without an erasure record', first);
+  /** The verdict once the input ended (or stopped). */
+  end(): Verdict {
+    if (this.verdict !== undefined) return this.verdict;
+    const { expected, firstSeq, acc, trusted, sealedSize } = this;
+    if (this.pending.size > 0) {
+      let first = Number.POSITIVE_INFINITY;
+      for (const p of this.pending.values()) first = Math.min(first, p.firstSeq);
+      return this.result('TAMPERED', 'personal values removed without an erasure record', first);
+    }
+    if (this.pruned && this.pruneEventSeq >= expected) {
+      return this.result('TRUNCATED', 'the logged prune entry is missing', expected);
+    }
+    if (trusted !== undefined && trusted.size > acc.size) {
+      return this.result(
+        'ROLLBACK',
+        `the log holds ${acc.size} entries but a trusted checkpoint covers ${trusted.size}`,
+        acc.size,
+      );
+    }
+    if (sealedSize < expected) {
+      return this.result(
+        'UNSEALED',
+        `entries from ${sealedSize} on are not covered by a signed checkpoint`,
+        sealedSize,
+      );
+    }
+    return this.pruned
+      ? this.result(
+          'PRUNED_OK',
+          `verified ${expected - firstSeq} entries after a signed prune of ${firstSeq}`,
+        )
+      : this.result('OK', `verified ${expected} entries`);
   }
-  if (pruned && pruneEventSeq >= expected) {
-    return result('TRUNCATED', 'the logged prune entry is missing', expected);
-  }
-  if (trusted !== undefined && trusted.size > acc.size) {
-    return result(
-      'ROLLBACK',
-      `the log holds ${acc.size} entries but a trusted checkpoint covers ${trusted.size}`,
-      acc.size,
-    );
-  }
-  if (sealedSize < expected) {
-    return result(
-      'UNSEALED',
-      `entries from ${sealedSize} on are not covered by a signed checkpoint`,
-      sealedSize,
-    );
-  }
-  return pruned
-    ? result(
-        'PRUNED_OK',
-        `verified ${expected - firstSeq} entries after a signed prune of ${firstSeq}`,
-      )
-    : result('OK', `verified ${expected} entries`);
+}
+
+/** UTF-8 line bytes as text (ASCII lines, the common case, take the cheap path). */
+function decodeLine(raw: Uint8Array): string | undefined {
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return isAscii(b) ? b.toString('latin1') : utf8DecodeStrict(raw);
 }

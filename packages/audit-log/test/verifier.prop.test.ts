@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
 import {
+  type AuditEventInput,
   type VerifierInput,
   verifyEntryProof,
   verifyLog,
@@ -12,40 +13,67 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { event, makeStore, ORIGIN, signer, tempDir } from './helpers.ts';
 
 // A base log of 16 entries with signed checkpoints after entries 5, 11 and 15,
-// and a second, independent log of the same org to splice from.
-let base: Buffer;
+// and a second, independent log of the same org to splice from. The tamper
+// properties run on two such logs: one whose events carry personal values
+// (entry lines with a sidecar, read by the full parser) and one without (the
+// plain entry lines the verifier reads on its fast path).
+interface Base {
+  bytes: Buffer;
+  lines: string[];
+  otherLines: string[];
+  /** entryLineIndex[seq] = line index */
+  entryLineIndex: number[];
+  path: string;
+}
 let baseLines: string[];
-let otherLines: string[];
-let entryLineIndex: number[]; // entryLineIndex[seq] = line index
 let basePath: string;
 let vkey: string;
 let tmp: { dir: string; cleanup: () => void };
 const N = 16;
+const bases: Record<'personal' | 'plain', Base> = {} as Record<'personal' | 'plain', Base>;
 
-beforeAll(async () => {
-  tmp = tempDir();
-  basePath = join(tmp.dir, 'base.jsonl');
-  const store = await makeStore(basePath);
+const plain = (i: number): AuditEventInput => {
+  const { ip: _ip, actorEmail: _e, details: _d, ...rest } = event(i);
+  return rest;
+};
+
+async function buildBase(name: string, ev: (i: number) => AuditEventInput): Promise<Base> {
+  const path = join(tmp.dir, `${name}.jsonl`);
+  const store = await makeStore(path);
   vkey = store.verifierKey;
   for (let i = 0; i < N; i++) {
-    await store.append(event(i));
+    await store.append(ev(i));
     if (i === 5 || i === 11) await store.checkpoint();
   }
   await store.close();
-  const otherPath = join(tmp.dir, 'other.jsonl');
+  const otherPath = join(tmp.dir, `${name}-other.jsonl`);
   const other = await makeStore(otherPath);
-  for (let i = 0; i < N; i++) await other.append(event(i + 1000));
+  for (let i = 0; i < N; i++) await other.append(ev(i + 1000));
   await other.close();
-  base = readFileSync(basePath);
-  baseLines = base.toString('utf8').split('\n').slice(0, -1);
-  otherLines = readFileSync(otherPath, 'utf8')
-    .split('\n')
-    .slice(0, -1)
-    .filter((l) => l.startsWith('{"h"'));
-  entryLineIndex = [];
-  baseLines.forEach((l, i) => {
-    if (l.startsWith('{"h"')) entryLineIndex.push(i);
+  const bytes = readFileSync(path);
+  const lines = bytes.toString('utf8').split('\n').slice(0, -1);
+  const idx: number[] = [];
+  lines.forEach((l, i) => {
+    if (l.startsWith('{"h"')) idx.push(i);
   });
+  return {
+    bytes,
+    lines,
+    otherLines: readFileSync(otherPath, 'utf8')
+      .split('\n')
+      .slice(0, -1)
+      .filter((l) => l.startsWith('{"h"')),
+    entryLineIndex: idx,
+    path,
+  };
+}
+
+beforeAll(async () => {
+  tmp = tempDir();
+  bases.plain = await buildBase('plain', plain);
+  bases.personal = await buildBase('base', event);
+  baseLines = bases.personal.lines;
+  basePath = bases.personal.path;
 });
 afterAll(() => tmp.cleanup());
 
@@ -65,10 +93,24 @@ function splitBytes(buf: Buffer): VerifierInput[] {
   return out;
 }
 
-/** Number of entries before line index i. */
-const entriesBefore = (i: number): number => entryLineIndex.filter((j) => j < i).length;
+describe.each([
+  ['with personal values', 'personal'],
+  ['without personal values (fast path)', 'plain'],
+] as const)('tamper detection and location, entries %s (properties)', (_label, which) => {
+  let base: Buffer;
+  let baseLines: string[];
+  let otherLines: string[];
+  let entryLineIndex: number[];
+  beforeAll(() => {
+    const b = bases[which];
+    base = b.bytes;
+    baseLines = b.lines;
+    otherLines = b.otherLines;
+    entryLineIndex = b.entryLineIndex;
+  });
+  /** Number of entries before line index i. */
+  const entriesBefore = (i: number): number => entryLineIndex.filter((j) => j < i).length;
 
-describe('tamper detection and location (properties)', () => {
   test('the untouched base log verifies OK', async () => {
     const v = await verifyLog(baseLines, opts());
     expect(v.status).toBe('OK');
