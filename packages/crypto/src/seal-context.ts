@@ -1,6 +1,7 @@
 import { CryptoError } from './errors.ts';
 import { isWellFormedString, lengthPrefixed, lengthPrefixedAfter } from './internal/encoding.ts';
 import { DOMAIN, LABEL } from './internal/labels.ts';
+import { freshBytes, Scratch } from './internal/scratch.ts';
 
 /**
  * What a sealed value belongs to. Bound into the ciphertext as associated
@@ -47,6 +48,24 @@ function checkString(name: string, v: unknown): asserts v is string {
  * @internal Exported for the sealed format and tests; not from index.ts.
  */
 export function encodeSealContext(context: SealContext): Uint8Array {
+  return encodeSealContextWith(context, freshBytes);
+}
+
+const TRANSIENT = new Scratch(512);
+const transientBytes = (n: number): Uint8Array => TRANSIENT.bytes(n);
+
+/**
+ * {@link encodeSealContext} into a shared scratch buffer (no allocation): the
+ * result is valid only until the next call, so callers copy it (as the sealed
+ * format does when it assembles the associated data) before any `await`.
+ *
+ * @internal Not from index.ts.
+ */
+export function encodeSealContextTransient(context: SealContext): Uint8Array {
+  return encodeSealContextWith(context, transientBytes);
+}
+
+function encodeSealContextWith(context: SealContext, alloc: (n: number) => Uint8Array): Uint8Array {
   if (typeof context !== 'object' || context === null) throw bad('expected an object');
   for (const k of Object.keys(context)) {
     if (!ALLOWED.has(k)) throw bad(`unknown field ${JSON.stringify(k.slice(0, 32))}`);
@@ -58,13 +77,17 @@ export function encodeSealContext(context: SealContext): Uint8Array {
   if (record !== undefined) checkString('record', record);
   if (field !== undefined) checkString('field', field);
   // PREFIX already holds lp(DOMAIN, LABEL.sealContext).
-  return lengthPrefixedAfter(PREFIX, [
-    tenant,
-    workspace,
-    purpose,
-    record === undefined ? '0' : '1',
-    record ?? '',
-    field === undefined ? '0' : '1',
-    field ?? '',
-  ]);
+  return lengthPrefixedAfter(
+    PREFIX,
+    [
+      tenant,
+      workspace,
+      purpose,
+      record === undefined ? '0' : '1',
+      record ?? '',
+      field === undefined ? '0' : '1',
+      field ?? '',
+    ],
+    alloc,
+  );
 }

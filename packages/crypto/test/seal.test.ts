@@ -189,6 +189,31 @@ describe('seal / open', () => {
     }
   });
 
+  it('concurrent seal and open calls never mix up contexts (the associated data is assembled per call)', async () => {
+    const key = deriveWorkspaceKey(master, 'ws_A');
+    // Contexts of different lengths, some non-ASCII, so a shared buffer reused
+    // across calls would leave stale bytes behind if it were not per call.
+    const contexts = Array.from({ length: 40 }, (_, i) => ({
+      tenant: `org_${'t'.repeat(i % 7)}${i}`,
+      workspace: 'ws_A',
+      purpose: i % 3 === 0 ? `zweck-ü-${i}` : `p${i}`,
+      ...(i % 2 === 0 ? { record: 'r'.repeat(i + 1) } : {}),
+    }));
+    const sealed = await Promise.all(contexts.map((c, i) => seal(key, enc(`value ${i}`), c)));
+    const opened = await Promise.all(
+      sealed.map((s, i) => open(key, s, contexts[i] as typeof ctxA)),
+    );
+    expect(opened.map((o) => new TextDecoder().decode(o))).toEqual(
+      contexts.map((_, i) => `value ${i}`),
+    );
+    const crossed = await Promise.all(
+      sealed.map((s, i) =>
+        codeOf(open(key, s, contexts[(i + 1) % contexts.length] as typeof ctxA)),
+      ),
+    );
+    expect(new Set(crossed)).toEqual(new Set(['ERR_CRYPTO_DECRYPTION_FAILED']));
+  });
+
   it('handles empty and large plaintexts', async () => {
     const key = deriveWorkspaceKey(master, 'ws_A');
     for (const n of [0, 1, 16, 65_536, 1 << 20]) {

@@ -1,6 +1,8 @@
 // Injective byte encodings used as HKDF info and as associated data.
 // Internal: never re-exported.
 
+import { freshBytes } from './scratch.ts';
+
 const encoder = new TextEncoder();
 
 // Lone surrogates are replaced by U+FFFD when UTF-8 encoded, so two different
@@ -24,15 +26,17 @@ export function isWellFormedString(s: unknown): s is string {
 /**
  * The same bytes as {@link lengthPrefixed}(`[...constants, ...parts]`) where
  * `constantPrefix` is the pre-encoded `lengthPrefixed(constants)`: one
- * allocation, strings written with encodeInto.
+ * allocation (from `alloc`, given an upper bound of the size; a fresh array
+ * by default), strings written with encodeInto.
  */
 export function lengthPrefixedAfter(
   constantPrefix: Uint8Array,
   parts: readonly string[],
+  alloc: (n: number) => Uint8Array = freshBytes,
 ): Uint8Array {
   let max = constantPrefix.length;
   for (const p of parts) max += 4 + 3 * p.length;
-  const out = new Uint8Array(max);
+  const out = alloc(max);
   out.set(constantPrefix);
   let off = constantPrefix.length;
   for (const p of parts) {

@@ -19,6 +19,7 @@ import type { Backend } from './backend.ts';
 import { concatBytes } from './bytes.ts';
 import { gcmSivOpen, gcmSivSeal } from './gcm-siv.ts';
 import { detOf, type SealingMaterial, xaesOf, xaesSyncOf } from './key-material.ts';
+import { freshBytes, Scratch } from './scratch.ts';
 import { xaesOpen, xaesOpenSync, xaesSeal, xaesSealSync } from './xaes.ts';
 
 export const MAGIC_0 = 0x50;
@@ -59,6 +60,11 @@ function randomNonceInto(b: Backend, target: Uint8Array): void {
   pool.fill(0, poolOffset, poolOffset + n);
   poolOffset += n;
 }
+
+// Associated data of the synchronous (node:crypto) path: header || context,
+// assembled and consumed within one synchronous call.
+const AAD_SCRATCH = new Scratch(512);
+const aadBytes = (n: number): Uint8Array => AAD_SCRATCH.bytes(n);
 
 /** Public header fields of a well-formed v1 sealed value, or undefined. */
 export interface ParsedHeader {
@@ -115,15 +121,17 @@ export function sealWith(
   mode: SealMode,
 ): Uint8Array | Promise<Uint8Array> {
   if (mode === 'random') {
-    // One allocation: AAD = header || context; the header is a view of it.
+    // AAD = header || context, the header a view of it (and copied into the
+    // output as its prefix). On the synchronous path the AAD lives in the
+    // scratch buffer: no allocation besides the output.
     const hl = NONCE_OFFSET + 24;
-    const aad = new Uint8Array(hl + context.length);
+    const xs = xaesSyncOf(b, m);
+    const aad = (xs === undefined ? freshBytes : aadBytes)(hl + context.length);
     writeHeader(aad, m, ALG_XAES_256_GCM);
     randomNonceInto(b, aad.subarray(NONCE_OFFSET, hl));
     aad.set(context, hl);
     const h = aad.subarray(0, hl);
     const nonce = aad.subarray(NONCE_OFFSET, hl);
-    const xs = xaesSyncOf(b, m);
     if (xs !== undefined) return xaesSealSync(b, xs, nonce, aad, plaintext, h);
     return xaesOf(b, m).then((x) => xaesSeal(b, x, nonce, aad, plaintext, h));
   }
@@ -151,12 +159,18 @@ export function openWith(
   const idOk = b.timingSafeEqual(h.keyId, m.headerKeyId);
   const commitOk = b.timingSafeEqual(h.commitment, m.commitment);
   if (!(idOk && commitOk)) return undefined;
-  const aad = concatBytes(sealed.subarray(0, h.headerLength), context);
   const body = sealed.subarray(h.headerLength);
   if (h.alg === ALG_XAES_256_GCM) {
     const xs = xaesSyncOf(b, m);
-    if (xs !== undefined) return xaesOpenSync(b, xs, h.nonce, aad, body);
+    if (xs !== undefined) {
+      const aad = aadBytes(h.headerLength + context.length);
+      aad.set(sealed.subarray(0, h.headerLength));
+      aad.set(context, h.headerLength);
+      return xaesOpenSync(b, xs, h.nonce, aad, body);
+    }
+    const aad = concatBytes(sealed.subarray(0, h.headerLength), context);
     return xaesOf(b, m).then((x) => xaesOpen(b, x, h.nonce, aad, body));
   }
+  const aad = concatBytes(sealed.subarray(0, h.headerLength), context);
   return gcmSivOpen(b, detOf(b, m).sivKey, h.nonce, aad, body);
 }
