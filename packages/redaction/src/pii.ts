@@ -106,7 +106,9 @@ const TRIGGER = /[@:]|(?:\+|\(|\b)[0-9]|\b[A-Z]{2}[0-9]{2}/g;
 
 /** Scans `text` for PII, adding candidates to `sink`. `order` is the tie-break rank. */
 export function scanPii(text: string, sink: CandidateSink, order: number): void {
-  const re = new RegExp(TRIGGER);
+  // One shared global regex (a scan never re-enters itself): no allocation per call.
+  const re = TRIGGER;
+  re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const i = m.index;
     const c = text.charCodeAt(i);

@@ -1,10 +1,10 @@
 import type { Finding } from './finding.ts';
 import { type MaskPathsOptions, maskPaths } from './redact-path.ts';
 import {
-  createRun,
   type RedactionRun,
   type RedactTextOptions,
-  redactWithRun,
+  redactStringWithRun,
+  runFactory,
 } from './redact-text.ts';
 import { fingerprintSecret } from './scanner.ts';
 
@@ -208,7 +208,7 @@ interface Walk {
   readonly maxDepth: number;
   readonly mask: MaskPathsOptions | undefined;
   readonly seen: Map<object, unknown>;
-  readonly runOptions: RedactTextOptions | undefined;
+  readonly newRun: () => RedactionRun;
   run: RedactionRun | undefined;
 }
 
@@ -253,8 +253,8 @@ function censorable(value: unknown, verdict: KeyVerdict): boolean {
 function scanString(w: Walk, s: string): string {
   let out = s;
   if (w.scan && s.length >= MIN_SCAN) {
-    w.run ??= createRun(w.runOptions);
-    out = redactWithRun(w.run, s).text;
+    w.run ??= w.newRun();
+    out = redactStringWithRun(w.run, s);
   }
   return w.mask === undefined ? out : maskPaths(out, w.mask);
 }
@@ -441,6 +441,7 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
   const scan = options?.scanValues ?? true;
   const m = options?.maskPaths;
   const mask = m === true ? {} : m === false || m === undefined ? undefined : m;
+  const newRun = runFactory(options);
   // A fresh run per call: placeholder numbers (and the values behind them)
   // are never kept between calls unless the caller passes a vault.
   return <T>(value: T): T => {
@@ -451,12 +452,69 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
       maxDepth,
       mask,
       seen: new Map(),
-      runOptions: options,
+      newRun,
       run: undefined,
     };
     if (scan) seedCensoredValues(w, value, rootNodes);
     return visit(w, value, rootNodes, 0) as T;
   };
+}
+
+interface Seed {
+  readonly w: Walk;
+  found: Set<string> | undefined;
+  seen: Set<object> | undefined;
+}
+
+function seedWalk(st: Seed, v: unknown, nodes: readonly PathNode[], depth: number): void {
+  if (typeof v !== 'object' || v === null || depth > st.w.maxDepth) return;
+  if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof RegExp) return;
+  st.seen ??= new Set();
+  if (st.seen.has(v)) return;
+  st.seen.add(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) seedChild(st, nodes, depth, String(i), v[i]);
+  } else if (v instanceof Map) {
+    for (const [k, x] of v)
+      if (typeof k === 'string') seedChild(st, nodes, depth, k, x);
+      else seedWalk(st, x, EMPTY, depth + 1);
+  } else if (v instanceof Set) {
+    for (const x of v) seedWalk(st, x, EMPTY, depth + 1);
+  } else {
+    if (v instanceof Error) {
+      seedWalk(st, v.cause, EMPTY, depth + 1);
+      seedWalk(st, (v as { errors?: unknown }).errors, EMPTY, depth + 1);
+    }
+    for (const key of Object.keys(v)) {
+      seedChild(st, nodes, depth, key, (v as Record<string, unknown>)[key]);
+    }
+  }
+}
+
+function seedChild(
+  st: Seed,
+  nodes: readonly PathNode[],
+  depth: number,
+  key: string,
+  x: unknown,
+): void {
+  let next = EMPTY;
+  let hit = false;
+  if (nodes.length > 0) {
+    next = step(nodes, key);
+    hit = stepHit;
+  }
+  const verdict = st.w.keyVerdict(key);
+  if ((hit || verdict !== 0) && typeof x === 'string') {
+    if (x.length >= MIN_SCAN) {
+      st.found ??= new Set();
+      st.found.add(x);
+    }
+    return;
+  }
+  if (hit || (verdict !== 0 && censorable(x, verdict))) return;
+  // Only objects can hold more keys: skip the call for primitives.
+  if (typeof x === 'object' && x !== null) seedWalk(st, x, next, depth + 1);
 }
 
 /**
@@ -465,46 +523,13 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
  * password under `password` that is also echoed in a log message).
  */
 function seedCensoredValues(w: Walk, value: unknown, rootNodes: readonly PathNode[]): void {
-  const found = new Set<string>();
-  const seen = new Set<object>();
-  const walk = (v: unknown, nodes: readonly PathNode[], depth: number): void => {
-    if (typeof v !== 'object' || v === null || depth > w.maxDepth || seen.has(v)) return;
-    if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof RegExp) return;
-    seen.add(v);
-    const child = (key: string, x: unknown): void => {
-      let next = EMPTY;
-      let hit = false;
-      if (nodes.length > 0) {
-        next = step(nodes, key);
-        hit = stepHit;
-      }
-      const verdict = w.keyVerdict(key);
-      if ((hit || verdict !== 0) && typeof x === 'string') {
-        if (x.length >= MIN_SCAN) found.add(x);
-        return;
-      }
-      if (hit || (verdict !== 0 && censorable(x, verdict))) return;
-      walk(x, next, depth + 1);
-    };
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) child(String(i), v[i]);
-    } else if (v instanceof Map) {
-      for (const [k, x] of v)
-        if (typeof k === 'string') child(k, x);
-        else walk(x, EMPTY, depth + 1);
-    } else if (v instanceof Set) {
-      for (const x of v) walk(x, EMPTY, depth + 1);
-    } else {
-      if (v instanceof Error) {
-        walk(v.cause, EMPTY, depth + 1);
-        walk((v as { errors?: unknown }).errors, EMPTY, depth + 1);
-      }
-      for (const key of Object.keys(v)) child(key, (v as Record<string, unknown>)[key]);
-    }
-  };
-  walk(value, rootNodes, 0);
-  if (found.size === 0) return;
-  w.run ??= createRun(w.runOptions);
+  // Plain recursive functions (no closure per node); the found set is
+  // allocated only when a censored string turns up.
+  const st: Seed = { w, found: undefined, seen: undefined };
+  seedWalk(st, value, rootNodes, 0);
+  const found = st.found;
+  if (found === undefined) return;
+  w.run ??= w.newRun();
   for (const secret of found) {
     if (w.run.known.has(secret)) continue;
     // The fingerprint (a hash) is computed only if the value recurs elsewhere.

@@ -63,22 +63,38 @@ const ALLOW_COMMENT = 'palisade:allow';
 
 /** @internal */
 export function createRun(options: RedactTextOptions | undefined): RedactionRun {
+  return runFactory(options)();
+}
+
+/**
+ * Validates `options` once and returns a function that starts fresh runs
+ * sharing the option-derived parts (scanner, allow-lists, kinds): what a
+ * compiled object redactor calls once per object.
+ */
+export function runFactory(options: RedactTextOptions | undefined): () => RedactionRun {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError('redaction options must be an object');
   }
   const kinds = options?.kinds;
-  return {
-    scanner: options?.scanner ?? defaultScanner(),
-    numbering: options?.vault ?? new PlaceholderNumbering(),
-    allowValues: new Set(options?.allowList?.values ?? []),
-    allowFingerprints: new Set(options?.allowList?.fingerprints ?? []),
-    secrets: kinds === undefined || kinds.includes('secret'),
-    pii: kinds === undefined || kinds.includes('pii'),
-    keep: options?.keep,
+  const scanner = options?.scanner ?? defaultScanner();
+  const vault = options?.vault;
+  const allowValues = new Set(options?.allowList?.values ?? []);
+  const allowFingerprints = new Set(options?.allowList?.fingerprints ?? []);
+  const secrets = kinds === undefined || kinds.includes('secret');
+  const pii = kinds === undefined || kinds.includes('pii');
+  const keep = options?.keep;
+  return () => ({
+    scanner,
+    numbering: vault ?? new PlaceholderNumbering(),
+    allowValues,
+    allowFingerprints,
+    secrets,
+    pii,
+    keep,
     known: new Map(),
     knownRe: undefined,
     knownReSize: 0,
-  };
+  });
 }
 
 function placeholderSpans(text: string): Array<[number, number]> {
@@ -130,13 +146,44 @@ function lineEndAt(text: string, pos: number): number {
  * flagged by earlier calls of the same run are replaced in later calls.
  * @internal
  */
+const NONE: readonly Finding[] = Object.freeze([]);
+
+/** True when a value flagged earlier in the run occurs in `text` (cheap pre-check). */
+function containsKnown(run: RedactionRun, text: string): boolean {
+  if (run.known.size === 0 || text.length < MIN_PROPAGATE) return false;
+  if (run.known.size > 16) return true; // the full path uses one cached regex
+  for (const value of run.known.keys()) {
+    if (value.length >= MIN_PROPAGATE && text.includes(value)) return true;
+  }
+  return false;
+}
+
 export function redactWithRun(
   run: RedactionRun,
   text: string,
   lineForward = false,
 ): RedactTextResult {
   const found = run.scanner.scan(text);
-  if (found.length === 0 && run.known.size === 0) return { text, findings: [] };
+  if (found.length === 0 && !containsKnown(run, text)) return { text, findings: NONE };
+  return redactFound(run, text, found, lineForward);
+}
+
+/**
+ * {@link redactWithRun} for callers that need only the text (object
+ * redaction of many short strings): no result object when nothing is found.
+ */
+export function redactStringWithRun(run: RedactionRun, text: string): string {
+  const found = run.scanner.scan(text);
+  if (found.length === 0 && !containsKnown(run, text)) return text;
+  return redactFound(run, text, found, false).text;
+}
+
+function redactFound(
+  run: RedactionRun,
+  text: string,
+  found: readonly Finding[],
+  lineForward: boolean,
+): RedactTextResult {
   const existing = placeholderSpans(text);
   const hasAllowComment = text.includes(ALLOW_COMMENT);
   const accepted: Finding[] = [];
@@ -151,7 +198,8 @@ export function redactWithRun(
     const ph = existing[p];
     if (ph !== undefined && ph[0] < f.end) continue;
     const value = text.slice(f.start, f.end);
-    if (run.allowFingerprints.has(f.fingerprint) || run.allowValues.has(value)) continue;
+    if (run.allowFingerprints.size > 0 && run.allowFingerprints.has(f.fingerprint)) continue;
+    if (run.allowValues.has(value)) continue;
     if (hasAllowComment && lineHasAllowComment(text, f.start, f.end)) continue;
     if (run.keep?.(f) === true) continue;
     accepted.push(f);
@@ -213,7 +261,7 @@ export function redactWithRun(
       last = f.end;
     }
   }
-  if (findings.length === 0) return { text, findings: [] };
+  if (findings.length === 0) return { text, findings: NONE };
   let out = '';
   cursor = 0;
   for (const f of findings) {

@@ -78,6 +78,7 @@ export interface Scanner {
   readonly ruleIds: readonly string[];
 }
 
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 const RANK: Readonly<Record<FindingConfidence, number>> = { low: 1, medium: 2, high: 3 };
 const ID_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const MAX_CUSTOM_WINDOW = 512;
@@ -196,10 +197,22 @@ export function createScanner(options: ScanOptions = {}): Scanner {
   const genericOrder = compiled.length;
   const piiOrder = compiled.length + 1;
 
+  const wholeTextRules = compiled.filter((c) => c.wholeText);
+  // Per-scanner buffers reused by every call (a scan never re-enters itself):
+  // hit positions per rule, the rules that got hits, and the generic hits.
+  const hitLists: number[][] = compiled.map(() => []);
+  const touched: number[] = [];
+  const genericHits: number[] = [];
+
+  /** True when no rule can fire: no keyword, no keyword-less rule, no PII. */
+  const nothingToDo = (text: string): boolean =>
+    !pii && wholeTextRules.length === 0 && (kwRules.length === 0 || !automaton.hasAny(text));
+
   const run = (text: string, sink: CandidateSink): void => {
     if (typeof text !== 'string') throw new TypeError('text must be a string');
-    const hits: (number[] | undefined)[] = new Array(compiled.length);
-    const genericHits: number[] = [];
+    for (const r of touched) (hitLists[r] as number[]).length = 0; // left by a call that threw
+    touched.length = 0;
+    genericHits.length = 0;
     if (kwRules.length > 0) {
       const { count, kw, pos } = automaton.collect(text);
       for (let h = 0; h < count; h++) {
@@ -209,22 +222,20 @@ export function createScanner(options: ScanOptions = {}): Scanner {
         for (let j = 0; j < rs.length; j++) {
           const r = rs[j] as number;
           const p = contextRule[r] === 1 ? start + (kwLens[k] as number) : start;
-          const arr = hits[r];
-          if (arr === undefined) hits[r] = [p];
-          else arr.push(p);
+          const arr = hitLists[r] as number[];
+          if (arr.length === 0) touched.push(r);
+          arr.push(p);
         }
         if (kwGeneric[k] === true) genericHits.push(start);
       }
     }
-    for (let r = 0; r < compiled.length; r++) {
-      const c = compiled[r] as Compiled;
-      if (c.wholeText) {
-        searchWindow(c, text, 0, text.length, sink);
-        continue;
-      }
-      const h = hits[r];
-      if (h === undefined) continue;
-      runRule(c, text, h, sink);
+    for (const c of wholeTextRules) searchWindow(c, text, 0, text.length, sink);
+    // Rules run in table order (it breaks ties between equal findings).
+    if (touched.length > 1) touched.sort((a, b) => a - b);
+    for (const r of touched) {
+      const h = hitLists[r] as number[];
+      runRule(compiled[r] as Compiled, text, h, sink);
+      h.length = 0;
     }
     if (genericOn && genericHits.length > 0) {
       const seen = { until: 0 };
@@ -293,10 +304,16 @@ export function createScanner(options: ScanOptions = {}): Scanner {
     return explain ? cands : kept;
   };
 
+  const found: Candidate[] = [];
+  const collectSink: CandidateSink = { explain: false, add: (c) => found.push(c) };
   const scanText = (text: string): readonly Finding[] => {
-    const cands: Candidate[] = [];
-    run(text, { explain: false, add: (c) => cands.push(c) });
-    if (cands.length === 0) return [];
+    if (typeof text !== 'string') throw new TypeError('text must be a string');
+    if (nothingToDo(text)) return NO_FINDINGS;
+    found.length = 0;
+    run(text, collectSink);
+    if (found.length === 0) return NO_FINDINGS;
+    const cands = found.slice();
+    found.length = 0;
     return finish(text, cands, false).map((c) =>
       Object.freeze({
         ruleId: c.ruleId,

@@ -15,6 +15,8 @@ export class KeywordAutomaton {
   readonly #hasOut: Uint8Array;
   readonly #lens: Int32Array;
   readonly #packed: Int32Array;
+  /** Outputs by breadth-first row (the numbering `#packed` uses). */
+  readonly #bfsOut: readonly (readonly number[] | undefined)[];
 
   constructor(keywords: readonly string[]) {
     for (const k of keywords) {
@@ -84,13 +86,22 @@ export class KeywordAutomaton {
     }
     this.#delta = delta;
     // Packed form for the hot loop: entry = (target row offset << 1) | has-output.
+    // Rows are laid out in breadth-first order, so the shallow states the
+    // scan spends nearly all its time in share a few cache lines.
+    const bfs = [0, ...queue];
+    const rank = new Int32Array(n);
+    bfs.forEach((st, r) => {
+      rank[st] = r;
+    });
     const packed = new Int32Array(n * width);
     for (let st = 0; st < n; st++) {
+      const row = (rank[st] as number) * width;
       for (let c = 0; c < width; c++) {
         const t = delta[st * width + c] as number;
-        packed[st * width + c] = ((t * width) << 1) | (outs[t]?.length ? 1 : 0);
+        packed[row + c] = (((rank[t] as number) * width) << 1) | (outs[t]?.length ? 1 : 0);
       }
     }
+    this.#bfsOut = bfs.map((st) => (outs[st]?.length ? outs[st] : undefined));
     this.#packed = packed;
     this.#classes = classes;
     this.#width = width;
@@ -130,7 +141,7 @@ export class KeywordAutomaton {
       const v = packed[s + cls] as number;
       s = v >> 1;
       if ((v & 1) === 1) {
-        const o = this.#out[s / width] as readonly number[];
+        const o = this.#bfsOut[s / width] as readonly number[];
         for (let j = 0; j < o.length; j++) {
           if (count === kwBuf.length) {
             const k2 = new Int32Array(count * 2);
@@ -150,6 +161,26 @@ export class KeywordAutomaton {
       }
     }
     return { count, kw: kwBuf, pos: posBuf };
+  }
+
+  /** True when some keyword occurs in `text` (stops at the first one). */
+  hasAny(text: string): boolean {
+    const packed = this.#packed;
+    const classes = this.#classes;
+    let s = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const cls = c < 128 ? (classes[c] as number) : 0;
+      if (cls === 0) {
+        s = 0;
+        continue;
+      }
+      const v = packed[s + cls] as number;
+      if ((v & 1) === 1) return true;
+      s = v >> 1;
+    }
+    return false;
   }
 
   /** Calls `onHit(keywordIndex, start)` for every keyword occurrence, in order of its end. */

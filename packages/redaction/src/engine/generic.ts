@@ -333,20 +333,61 @@ export function isMetadataName(ident: string): boolean {
   return words.some((w) => NEGATIVE_ANY.has(w));
 }
 
-const nameCache = new Map<string, NameClass | null>();
-/** Verdicts per (name, quoting, value): logs and configs repeat the same assignments. */
-const verdictCache = new Map<
-  string,
-  { readonly why: [Candidate['outcome'], string] | null; readonly score: number }
->();
+type Verdict = {
+  readonly why: [Candidate['outcome'], string] | null;
+  readonly score: number;
+};
 
-function classifyName(ident: string): NameClass | null {
-  const cached = nameCache.get(ident);
-  if (cached !== undefined) return cached;
-  const cls = classifyNameUncached(ident);
-  if (nameCache.size >= 4096) nameCache.clear();
-  nameCache.set(ident, cls);
-  return cls;
+/**
+ * Per assignment name: its class and the verdicts on values seen under it
+ * (bare and quoted apart). Logs and configs repeat the same assignments, and
+ * two lookups keyed by the name and the value slices cost less than hashing
+ * one concatenated key.
+ */
+interface NameEntry {
+  readonly cls: NameClass | null;
+  readonly bare: Map<string, Verdict>;
+  readonly quoted: Map<string, Verdict>;
+}
+
+const nameCache = new Map<string, NameEntry>();
+let cachedVerdicts = 0;
+
+function nameEntry(ident: string): NameEntry {
+  let e = nameCache.get(ident);
+  if (e === undefined) {
+    if (nameCache.size >= 4096) {
+      nameCache.clear();
+      cachedVerdicts = 0;
+    }
+    e = { cls: classifyNameUncached(ident), bare: new Map(), quoted: new Map() };
+    nameCache.set(ident, e);
+  }
+  return e;
+}
+
+function verdictFor(
+  entry: NameEntry,
+  cls: NameClass,
+  value: string,
+  quoted: boolean,
+  ident: string,
+): Verdict {
+  const cache = quoted ? entry.quoted : entry.bare;
+  let v = cache.get(value);
+  if (v === undefined) {
+    const why = rejectValue(value, cls, quoted, ident);
+    v = { why, score: why === null ? secretScore(value) : 0 };
+    if (++cachedVerdicts > 8192) {
+      for (const x of nameCache.values()) {
+        x.bare.clear();
+        x.quoted.clear();
+      }
+      cachedVerdicts = 1;
+    }
+    cache.set(value, v);
+  }
+  return v;
 }
 
 function classifyNameUncached(ident: string): NameClass | null {
@@ -578,7 +619,8 @@ export function genericAt(
       sp++;
     }
   }
-  const cls = classifyName(ident);
+  const entry = nameEntry(ident);
+  const cls = entry.cls;
   if (cls === null) {
     if (explainOnly)
       reject(sink, a, b, 'name-not-secret', 'the name does not denote a secret value', order);
@@ -648,14 +690,7 @@ export function genericAt(
   state.until = Math.max(state.until, ve);
   const value = text.slice(vs, ve);
   const ruleId = cls === 'password' ? 'generic-password' : 'generic-secret';
-  const key = `${ident}\u0000${quoted ? 1 : 0}\u0000${value}`;
-  let verdict = verdictCache.get(key);
-  if (verdict === undefined) {
-    const w = rejectValue(value, cls, quoted, ident);
-    verdict = { why: w, score: w === null ? secretScore(value) : 0 };
-    if (verdictCache.size >= 4096) verdictCache.clear();
-    verdictCache.set(key, verdict);
-  }
+  const verdict = verdictFor(entry, cls, value, quoted, ident);
   const why = verdict.why;
   if (why !== null) {
     if (explainOnly && value.length > 0) {
