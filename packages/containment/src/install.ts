@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import { ContainmentError } from './errors.ts';
 import { GIT_HOOK_NAMES, shippedText } from './hook-files.ts';
 import {
+  type AtomicFile,
+  fileIdentity,
   readOrNull,
+  settleAll,
   withLockFile,
   writeConfigLocked,
   writeFileAtomic,
+  writeFilesAtomic,
 } from './internal/fs-atomic.ts';
-import { type GitEnv, runGit } from './internal/git.ts';
+import { type GitEnv, type GitResult, runGit } from './internal/git.ts';
 import {
   type ConfigEntry,
   parseScopedList,
@@ -155,16 +159,69 @@ function stableJson(state: ContainmentState): string {
   return `${JSON.stringify({ ...state, worktrees: sortedWorktrees }, null, 2)}\n`;
 }
 
-async function scopedConfig(
-  layout: WorktreeLayout,
-  env: GitEnv | undefined,
-): Promise<ConfigEntry[]> {
-  const r = await runGit(layout.worktree, ['config', '--list', '--show-scope', '-z'], env);
+const listConfig = (layout: WorktreeLayout, env: GitEnv | undefined): Promise<GitResult> =>
+  runGit(layout.worktree, ['config', '--list', '--show-scope', '-z'], env);
+
+function parseListing(r: GitResult): ConfigEntry[] {
   if (!r.ok)
     throw new ContainmentError('ERR_CONTAINMENT_GIT_FAILED', 'git config --list failed', {
       cause: r.stderr,
     });
   return parseScopedList(r.stdout);
+}
+
+async function scopedConfig(
+  layout: WorktreeLayout,
+  env: GitEnv | undefined,
+): Promise<ConfigEntry[]> {
+  return parseListing(await listConfig(layout, env));
+}
+
+/**
+ * The config files whose contents install and uninstall change (under the
+ * containment lock): the shared config and the worktree's own config file.
+ */
+const watchedConfigFiles = (layout: WorktreeLayout): string[] => [
+  join(layout.commonDir, 'config'),
+  layout.worktreeConfigFile,
+];
+
+/**
+ * `git config --list` started before the containment lock is taken, so the
+ * git process runs while the lock is acquired and the hook files are written.
+ * The identities of the files that concurrent installs write are taken before
+ * git starts; {@link settleConfig} uses the listing only if they are unchanged
+ * once the lock is held, and otherwise lists again under the lock.
+ */
+interface EarlyConfig {
+  readonly identities: Promise<(string | null)[]>;
+  readonly listing: Promise<GitResult>;
+}
+
+function startConfigListing(layout: WorktreeLayout, env: GitEnv | undefined): EarlyConfig {
+  const identities = Promise.all(watchedConfigFiles(layout).map(fileIdentity));
+  // Never rejects: runGit reports failure in its result; a failed stat lists again later.
+  const listing = identities.then(
+    () => listConfig(layout, env),
+    () => listConfig(layout, env),
+  );
+  return { identities: identities.catch(() => []), listing };
+}
+
+/** Call with the containment lock held: the early listing, or a fresh one if a watched file changed. */
+async function settleConfig(
+  layout: WorktreeLayout,
+  early: EarlyConfig,
+  env: GitEnv | undefined,
+): Promise<ConfigEntry[]> {
+  const [before, listing, now] = await Promise.all([
+    early.identities,
+    early.listing,
+    Promise.all(watchedConfigFiles(layout).map(fileIdentity)),
+  ]);
+  const unchanged = before.length === now.length && before.every((id, i) => id === now[i]);
+  if (unchanged && listing.ok) return parseScopedList(listing.stdout);
+  return scopedConfig(layout, env);
 }
 
 /** True when a shared (system, global or local) `core.hooksPath` is set. */
@@ -187,26 +244,34 @@ async function writeRepositoryFiles(
   layout: WorktreeLayout,
   scan: 'off' | 'warn' | 'block',
 ): Promise<void> {
-  await mkdir(layout.hooksDir, { recursive: true, mode: 0o755 });
-  await mkdir(layout.binDir, { recursive: true, mode: 0o755 });
+  await settleAll([
+    mkdir(layout.hooksDir, { recursive: true, mode: 0o755 }),
+    mkdir(layout.binDir, { recursive: true, mode: 0o755 }),
+  ]);
   const hook = shippedText('palisade-hook');
-  for (const name of GIT_HOOK_NAMES) {
-    const text = name === 'pre-commit' && scan !== 'off' ? shippedText('pre-commit-secrets') : hook;
-    await writeFileAtomic(join(layout.hooksDir, name), text, 0o755);
-  }
-  await writeFileAtomic(
-    join(layout.hooksDir, '_palisade-chain'),
-    shippedText('_palisade-chain'),
-    0o755,
+  const files: AtomicFile[] = GIT_HOOK_NAMES.map((name) => ({
+    path: join(layout.hooksDir, name),
+    content: name === 'pre-commit' && scan !== 'off' ? shippedText('pre-commit-secrets') : hook,
+    mode: 0o755,
+  }));
+  files.push(
+    {
+      path: join(layout.hooksDir, '_palisade-chain'),
+      content: shippedText('_palisade-chain'),
+      mode: 0o755,
+    },
+    {
+      path: join(layout.binDir, 'git-remote-contained'),
+      content: shippedText('git-remote-contained'),
+      mode: 0o755,
+    },
   );
   const modeFile = join(layout.hooksDir, '_palisade-scan-mode');
-  if (scan === 'block') await writeFileAtomic(modeFile, 'block\n', 0o644);
-  else await rm(modeFile, { force: true });
-  await writeFileAtomic(
-    join(layout.binDir, 'git-remote-contained'),
-    shippedText('git-remote-contained'),
-    0o755,
-  );
+  if (scan === 'block') files.push({ path: modeFile, content: 'block\n', mode: 0o644 });
+  await settleAll([
+    writeFilesAtomic(files),
+    scan === 'block' ? Promise.resolve() : rm(modeFile, { force: true }),
+  ]);
 }
 
 async function ensureWorktreeConfigExtension(
@@ -277,26 +342,26 @@ async function installCommonPrePush(
   return { hadOriginal, createdHooksDir };
 }
 
-async function writeContainedList(layout: WorktreeLayout, state: ContainmentState): Promise<void> {
-  const lines = Object.keys(state.worktrees).sort();
-  await writeFileAtomic(
-    join(layout.containmentDir, 'contained'),
-    lines.map((l) => `${l}\n`).join(''),
-    0o644,
-  );
-  const tops = Object.values(state.worktrees)
-    .map((w) => w.worktree)
-    .sort();
-  await writeFileAtomic(
-    join(layout.containmentDir, 'contained-worktrees'),
-    tops.map((l) => `${l}\n`).join(''),
-    0o644,
-  );
-}
-
+/** Writes the state record and the two lists the hooks read (contained git dirs, contained worktrees). */
 async function saveState(layout: WorktreeLayout, state: ContainmentState): Promise<void> {
-  await writeFileAtomic(join(layout.containmentDir, 'state.json'), stableJson(state), 0o644);
-  await writeContainedList(layout, state);
+  const lines = (xs: readonly string[]): string =>
+    [...xs]
+      .sort()
+      .map((l) => `${l}\n`)
+      .join('');
+  await writeFilesAtomic([
+    { path: join(layout.containmentDir, 'state.json'), content: stableJson(state), mode: 0o644 },
+    {
+      path: join(layout.containmentDir, 'contained'),
+      content: lines(Object.keys(state.worktrees)),
+      mode: 0o644,
+    },
+    {
+      path: join(layout.containmentDir, 'contained-worktrees'),
+      content: lines(Object.values(state.worktrees).map((w) => w.worktree)),
+      mode: 0o644,
+    },
+  ]);
 }
 
 const emptyState = (scan: 'off' | 'warn' | 'block'): ContainmentState => ({
@@ -357,22 +422,25 @@ export async function installContainment(
             `${sha256(resolved.gitDir).slice(0, 16)}.config`,
           ),
         };
+  const early = startConfigListing(layout, env);
   return withLockFile(join(layout.commonDir, 'palisade.lock'), async () => {
     let state = (await readState(layout)) ?? emptyState(scan);
-    const entries = await scopedConfig(layout, env);
+    const [entries] = await settleAll([
+      settleConfig(layout, early, env),
+      writeRepositoryFiles(layout, scan),
+    ]);
     const remotes = remoteNames(entries);
-    await writeRepositoryFiles(layout, scan);
-    const sharedConfig =
-      strategy === 'worktree-config'
-        ? await ensureWorktreeConfigExtension(layout, entries, state, env)
-        : state.sharedConfig;
-    const include =
-      strategy === 'include-if'
-        ? await ensureInclude(layout, state.worktrees[layout.gitDir]?.include)
-        : undefined;
     const shared = sharedHooksPath(entries, layout.hooksDir);
-    const commonPrePush =
-      shared === null ? await installCommonPrePush(layout, state) : state.commonPrePush;
+    // The shared pre-push (hooks dir) and the shared config are distinct files: written concurrently.
+    const [commonPrePush, sharedConfig, include] = await settleAll([
+      shared === null ? installCommonPrePush(layout, state) : Promise.resolve(state.commonPrePush),
+      strategy === 'worktree-config'
+        ? ensureWorktreeConfigExtension(layout, entries, state, env)
+        : Promise.resolve(state.sharedConfig),
+      strategy === 'include-if'
+        ? ensureInclude(layout, state.worktrees[layout.gitDir]?.include)
+        : Promise.resolve(undefined),
+    ]);
 
     const block = containmentBlock(layout.hooksDir, remotes);
     const currentBuf = await readOrNull(layout.worktreeConfigFile);
@@ -602,12 +670,15 @@ export async function uninstallContainment(
         else await writeConfigLocked(layout.worktreeConfigFile, next, 0o644);
       }
     }
+    // Drop this worktree, and worktrees git no longer has (removed with `git worktree remove`).
+    const others = Object.entries(state.worktrees).filter(([gitDir]) => gitDir !== layout.gitDir);
+    const present = await settleAll<(string | null)[]>(
+      others.map(([gitDir]) => fileIdentity(join(gitDir, 'HEAD'))),
+    );
     const rest: Record<string, WorktreeState> = {};
-    for (const [gitDir, w] of Object.entries(state.worktrees)) {
-      // Drop this worktree, and worktrees git no longer has (removed with `git worktree remove`).
-      if (gitDir !== layout.gitDir && (await readOrNull(join(gitDir, 'HEAD'))) !== null)
-        rest[gitDir] = w;
-    }
+    others.forEach(([gitDir, w], i) => {
+      if (present[i] !== null) rest[gitDir] = w;
+    });
     if (Object.keys(rest).length === 0) {
       await removeRepositoryLayers(layout, state, env);
       return { worktree: layout.worktree, wasContained, removedRepositoryLayers: true };

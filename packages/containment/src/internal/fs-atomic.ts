@@ -48,6 +48,56 @@ export async function writeFileAtomic(
   return true;
 }
 
+/** One file for {@link writeFilesAtomic}. */
+export interface AtomicFile {
+  readonly path: string;
+  readonly content: Buffer | string;
+  readonly mode: number;
+}
+
+/**
+ * Waits for every promise, then throws the first rejection: unlike
+ * `Promise.all`, nothing is still writing when the caller sees the error (and
+ * releases its lock).
+ */
+export async function settleAll<T extends readonly unknown[]>(
+  work: {
+    readonly [K in keyof T]: Promise<T[K]>;
+  },
+): Promise<T> {
+  const results = await Promise.allSettled(work);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
+ * {@link writeFileAtomic} for several distinct files at once (the writes are
+ * independent, so they run concurrently). Resolves when every write is done;
+ * returns how many files changed.
+ */
+export async function writeFilesAtomic(files: readonly AtomicFile[]): Promise<number> {
+  const changed = await settleAll<boolean[]>(
+    files.map((f) => writeFileAtomic(f.path, f.content, f.mode)),
+  );
+  return changed.filter(Boolean).length;
+}
+
+/**
+ * A file's identity (device, inode, size, mtime and ctime in nanoseconds), or
+ * `null` when it does not exist. Every config writer (git, this package)
+ * replaces the file by renaming a lock file over it, so any write changes the
+ * identity.
+ */
+export async function fileIdentity(path: string): Promise<string | null> {
+  try {
+    const s = await stat(path, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
 /**
  * Writes a git config file under git's own lock protocol: create
  * `<file>.lock` exclusively (retrying while git or another installer holds
