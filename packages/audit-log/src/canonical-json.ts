@@ -32,7 +32,12 @@ const ESCAPES: Record<string, string> = {
   '\r': '\\r',
 };
 
-function serializeString(s: string): string {
+/**
+ * The RFC 8785 form of one string (internal to the package's writers).
+ *
+ * @throws AuditLogError `ERR_AUDIT_LONE_SURROGATE`.
+ */
+export function serializeString(s: string): string {
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { canonicalBytes, canonicalize, type JsonValue } from './canonical-json.ts';
+import { canonicalize, type JsonValue, serializeString } from './canonical-json.ts';
 import { AuditLogError } from './errors.ts';
 import { toBase64, utf8Encode } from './internal/bytes.ts';
-import { sha256 } from './internal/hash.ts';
+import { hashLeafText, sha256Base64 } from './internal/hash.ts';
 
 /** One privileged action, as the caller reports it. */
 export interface AuditEventInput {
@@ -131,7 +131,12 @@ export function commitPersonalField(
   salt: Uint8Array,
   value: JsonValue,
 ): string {
-  return toBase64(sha256(COMMIT_DOMAIN, utf8Encode(`${field}\n`), salt, canonicalBytes(value)));
+  return commitCanonical(field, salt, canonicalize(value));
+}
+
+/** {@link commitPersonalField} of a value already in its canonical text. */
+function commitCanonical(field: PersonalField, salt: Uint8Array, valueText: string): string {
+  return sha256Base64(COMMIT_DOMAIN, utf8Encode(`${field}\n`), salt, valueText);
 }
 
 /**
@@ -160,50 +165,104 @@ export function parseAuditEvent(input: unknown, allowReserved = false): AuditEve
   return r.data;
 }
 
-/** An encoded leaf, ready to store. */
+/** An encoded entry, ready to store. */
 export interface EncodedEntry {
   readonly leaf: Leaf;
-  readonly leafBytes: Uint8Array;
+  /** The leaf's RFC 8785 text (its UTF-8 bytes are the Merkle leaf). */
+  readonly leafText: string;
+  /** base64 of the leaf bytes. */
+  readonly leaf64: string;
+  /** base64 RFC 9162 leaf hash. */
+  readonly hash64: string;
   readonly sidecar: Sidecar | null;
+  /** The sidecar's RFC 8785 text, or null. */
+  readonly sidecarText: string | null;
 }
 
-/** Builds the leaf for an event at `seq` (internal to the stores). */
-export function encodeLeaf(
+/** The keys of the personal fields in RFC 8785 (UTF-16 code unit) order. */
+const PERSONAL_SORTED: readonly PersonalField[] = [...PERSONAL_FIELDS].sort();
+
+/**
+ * Builds the entry for an event at `seq` (internal to the stores; every store
+ * writes through here, so their bytes are identical). The leaf and sidecar
+ * texts are written directly in RFC 8785 form (keys in sorted order, strings
+ * through the canonical serialiser, base64 and integers need no escaping);
+ * a property test holds them equal to `canonicalize` of the objects.
+ */
+export function encodeEntry(
   event: AuditEventInput,
   seq: number,
-  prev: Uint8Array,
+  prev64: string,
   recordedAt: number,
   clockBackMs: number,
   randomSalt: () => Uint8Array,
 ): EncodedEntry {
   const commit: Partial<Record<PersonalField, string>> = {};
   const f: Partial<Record<PersonalField, PersonalValue>> = {};
-  let hasPersonal = false;
-  for (const field of PERSONAL_FIELDS) {
+  let commitText = '';
+  let sideText = '';
+  // Salts are drawn in PERSONAL_FIELDS order; the texts list fields in sorted order.
+  const salts: Partial<Record<PersonalField, Uint8Array>> = {};
+  for (const field of PERSONAL_FIELDS) if (event[field] !== undefined) salts[field] = randomSalt();
+  for (const field of PERSONAL_SORTED) {
     const value = event[field];
-    if (value === undefined) continue;
-    const salt = randomSalt();
-    commit[field] = commitPersonalField(field, salt, value);
-    f[field] = { salt: toBase64(salt), value };
-    hasPersonal = true;
+    const salt = salts[field];
+    if (value === undefined || salt === undefined) continue;
+    const valueText = canonicalize(value);
+    const c = commitCanonical(field, salt, valueText);
+    const salt64 = toBase64(salt);
+    commit[field] = c;
+    f[field] = { salt: salt64, value };
+    const sep = commitText === '' ? '' : ',';
+    commitText += `${sep}"${field}":"${c}"`;
+    sideText += `${sep}"${field}":{"salt":"${salt64}","value":${valueText}}`;
   }
+  const hasPersonal = commitText !== '';
+  const timestamp = event.timestamp ?? new Date(recordedAt).toISOString();
+  const subject = event.subject ?? event.actor;
   const leaf: Leaf = {
     v: 1,
     seq,
-    prev: toBase64(prev),
+    prev: prev64,
     recordedAt,
     ...(clockBackMs > 0 ? { clockBackMs } : {}),
     org: event.org,
     actor: event.actor,
     action: event.action,
     target: event.target,
-    timestamp: event.timestamp ?? new Date(recordedAt).toISOString(),
+    timestamp,
     ...(event.requestId === undefined ? {} : { requestId: event.requestId }),
-    subject: event.subject ?? event.actor,
+    subject,
     ...(hasPersonal ? { commit } : {}),
   };
-  return { leaf, leafBytes: utf8Encode(canonicalize(leaf)), sidecar: hasPersonal ? { f } : null };
+  const leafText =
+    `{"action":${serializeString(event.action)},"actor":${serializeString(event.actor)}` +
+    (clockBackMs > 0 ? `,"clockBackMs":${serializeInteger(clockBackMs)}` : '') +
+    (hasPersonal ? `,"commit":{${commitText}}` : '') +
+    `,"org":${serializeString(event.org)},"prev":"${prev64}","recordedAt":${serializeInteger(recordedAt)}` +
+    (event.requestId === undefined ? '' : `,"requestId":${serializeString(event.requestId)}`) +
+    `,"seq":${serializeInteger(seq)},"subject":${serializeString(subject)}` +
+    `,"target":${serializeString(event.target)},"timestamp":${serializeString(timestamp)},"v":1}`;
+  const { hash64, leaf64 } = hashLeafText(leafText);
+  return {
+    leaf,
+    leafText,
+    leaf64,
+    hash64,
+    sidecar: hasPersonal ? { f } : null,
+    sidecarText: hasPersonal ? `{"f":{${sideText}}}` : null,
+  };
+}
+
+function serializeInteger(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new AuditLogError('ERR_AUDIT_UNSAFE_INTEGER', 'leaf integers must be safe and >= 0');
+  }
+  return String(n);
 }
 
 /** 32 zero bytes: the `prev` of leaf 0. */
 export const GENESIS_PREV: Uint8Array = new Uint8Array(32);
+
+/** base64 of {@link GENESIS_PREV}. */
+export const GENESIS_PREV64: string = toBase64(GENESIS_PREV);

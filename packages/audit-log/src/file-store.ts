@@ -4,19 +4,21 @@ import { signCheckpoint } from './checkpoint.ts';
 import { AuditLogError } from './errors.ts';
 import {
   type AuditEventInput,
-  encodeLeaf,
+  encodeEntry,
   GENESIS_PREV,
+  GENESIS_PREV64,
   parseAuditEvent,
   type Sidecar,
 } from './event.ts';
 import { pooledRandomBytes, toBase64, utf8DecodeStrict, utf8Encode } from './internal/bytes.ts';
 import { acquireFileLock } from './internal/file-lock.ts';
-import { hashLeaf } from './internal/hash.ts';
+import { hashFromBase64 } from './internal/hash.ts';
 import { MAX_LINE_BYTES, readLines } from './internal/line-reader.ts';
 import {
   encodeCheckpointLine,
   encodeEntryLine,
   encodePruneLine,
+  entryLineFromEncoded,
   parseLogLine,
 } from './log-format.ts';
 import { RootAccumulator } from './merkle.ts';
@@ -159,7 +161,8 @@ interface SyncState {
   offset: number;
   next: number;
   firstSeq: number;
-  prevHash: Uint8Array;
+  /** base64 leaf hash of the last entry (the next leaf's `prev`). */
+  prev64: string;
   acc: RootAccumulator;
   lastRecordedAt: number;
   checkpointSize: number;
@@ -180,7 +183,7 @@ function freshState(): SyncState {
     offset: 0,
     next: 0,
     firstSeq: 0,
-    prevHash: GENESIS_PREV,
+    prev64: GENESIS_PREV64,
     acc: new RootAccumulator(),
     lastRecordedAt: 0,
     checkpointSize: 0,
@@ -205,6 +208,7 @@ class FileStore implements FileAuditStore {
   private readonly cpDelay: number;
   private readonly heartbeatMs: number;
   private readonly rand: (n: number) => Uint8Array;
+  private readonly salt: () => Uint8Array = () => this.rand(16);
   private readonly onBgError: (e: unknown) => void;
   private fh: FileHandle | undefined;
   private ino = -1;
@@ -316,7 +320,7 @@ class FileStore implements FileAuditStore {
       s.acc = RootAccumulator.fromFrontier(p.before, p.frontier);
       s.next = p.before;
       s.firstSeq = p.before;
-      s.prevHash = p.prev;
+      s.prev64 = toBase64(p.prev);
       s.checkpointSize = p.before;
     } else if (rec.kind === 'checkpoint') {
       s.checkpointSize = s.next;
@@ -336,7 +340,7 @@ class FileStore implements FileAuditStore {
       }
       s.acc.push(rec.leafHash);
       s.next++;
-      s.prevHash = rec.leafHash;
+      s.prev64 = toBase64(rec.leafHash);
       s.lastRecordedAt = Math.max(s.lastRecordedAt, rec.leaf.recordedAt);
     } else {
       throw new AuditLogError('ERR_AUDIT_CORRUPT', 'prune record not at the start of the log');
@@ -369,24 +373,23 @@ class FileStore implements FileAuditStore {
       const wall = this.now();
       const clockBack = wall < s.lastRecordedAt ? s.lastRecordedAt - wall : 0;
       const recordedAt = Math.max(wall, s.lastRecordedAt);
-      const enc = encodeLeaf(
-        { ...ev, org: this.org },
+      const enc = encodeEntry(
+        ev.org === this.org ? ev : { ...ev, org: this.org },
         s.next,
-        s.prevHash,
+        s.prev64,
         recordedAt,
         clockBack,
-        () => this.rand(16),
+        this.salt,
       );
-      const leafHash = hashLeaf(enc.leafBytes);
-      lines.push(encodeEntryLine(leafHash, enc.leafBytes, enc.sidecar));
+      lines.push(entryLineFromEncoded(enc));
       receipts.push({
         seq: s.next,
-        leafHash: toBase64(leafHash),
+        leafHash: enc.hash64,
         recordedAt,
         durability: this.durability,
       });
-      s.acc.push(leafHash);
-      s.prevHash = leafHash;
+      s.acc.push(hashFromBase64(enc.hash64));
+      s.prev64 = enc.hash64;
       s.lastRecordedAt = recordedAt;
       s.next++;
     }

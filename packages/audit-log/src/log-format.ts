@@ -7,6 +7,7 @@ import { canonicalize } from './canonical-json.ts';
 import { AuditLogError } from './errors.ts';
 import {
   commitPersonalField,
+  type EncodedEntry,
   type Leaf,
   PERSONAL_FIELDS,
   type PersonalField,
@@ -51,6 +52,13 @@ export function encodeEntryLine(
   sidecar: Sidecar | null,
 ): string {
   return entryLineText(toBase64(leafHash), toBase64(leafBytes), sidecar);
+}
+
+/** The entry line of a freshly encoded entry (texts already canonical). */
+export function entryLineFromEncoded(enc: EncodedEntry): string {
+  return enc.sidecarText === null
+    ? `{"h":"${enc.hash64}","leaf":"${enc.leaf64}"}`
+    : `{"h":"${enc.hash64}","leaf":"${enc.leaf64}","side":${enc.sidecarText}}`;
 }
 
 /**

@@ -2,14 +2,14 @@ import { signCheckpoint } from './checkpoint.ts';
 import { AuditLogError } from './errors.ts';
 import {
   type AuditEventInput,
-  encodeLeaf,
+  encodeEntry,
   GENESIS_PREV,
   parseAuditEvent,
   type Sidecar,
 } from './event.ts';
 import type { AppendReceipt, EraseResult, PruneResult, TimerPort } from './file-store.ts';
 import { concatBytes, pooledRandomBytes, toBase64 } from './internal/bytes.ts';
-import { hashLeaf } from './internal/hash.ts';
+import { hashFromBase64 } from './internal/hash.ts';
 import { encodeCheckpointLine, encodeEntryLine, encodePruneLine } from './log-format.ts';
 import { RootAccumulator } from './merkle.ts';
 import { type EntryProof, proveEntry } from './proofs.ts';
@@ -324,24 +324,27 @@ class PgStore implements PgAuditStore {
     const receipts: AppendReceipt[] = [];
     const rows: unknown[][] = [];
     let { next, prev, last } = head;
+    let prev64 = toBase64(prev);
+    const salt = (): Uint8Array => rand(16);
     for (const ev of events) {
       const wall = now();
       const back = wall < last ? last - wall : 0;
       const recordedAt = Math.max(wall, last);
-      const enc = encodeLeaf(ev, next, prev, recordedAt, back, () => rand(16));
-      const lh = hashLeaf(enc.leafBytes);
+      const enc = encodeEntry(ev, next, prev64, recordedAt, back, salt);
+      const lh = hashFromBase64(enc.hash64);
       rows.push([
         org,
         next,
-        Buffer.from(enc.leafBytes),
+        Buffer.from(enc.leaf64, 'base64'),
         Buffer.from(lh),
-        enc.sidecar === null ? null : JSON.stringify(enc.sidecar),
+        enc.sidecarText,
         recordedAt,
         enc.leaf.subject,
       ]);
-      receipts.push({ seq: next, leafHash: toBase64(lh), recordedAt, durability: 'durable' });
+      receipts.push({ seq: next, leafHash: enc.hash64, recordedAt, durability: 'durable' });
       head.acc.push(lh);
       prev = lh;
+      prev64 = enc.hash64;
       last = recordedAt;
       next++;
     }

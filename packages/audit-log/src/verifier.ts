@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { openCheckpoint, type VerifiedCheckpoint } from './checkpoint.ts';
 import { AuditLogError } from './errors.ts';
-import { GENESIS_PREV } from './event.ts';
+import { GENESIS_PREV64 } from './event.ts';
 import { toBase64, utf8DecodeStrict } from './internal/bytes.ts';
 import { type EntryFields, scanPlainEntryLine } from './internal/fast-entry.ts';
 import { bytesEqual, hashFromBase64 } from './internal/hash.ts';
@@ -133,8 +133,6 @@ function entryOf(text: string): Entry {
     sidecar: rec.sidecar,
   };
 }
-
-const GENESIS_PREV64 = toBase64(GENESIS_PREV);
 
 /** The state of one streaming verification. */
 class LogVerification {

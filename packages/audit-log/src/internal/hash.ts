@@ -36,6 +36,39 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return digestBytes(hash('sha256', buf.subarray(0, n), 'binary'));
 }
 
+/**
+ * base64 SHA-256 over byte `parts` followed by the UTF-8 of `text`, assembled
+ * in the scratch buffer (no intermediate arrays).
+ */
+export function sha256Base64(...args: [...Uint8Array[], string]): string {
+  const text = args[args.length - 1] as string;
+  let n = text.length * 3;
+  for (let i = 0; i < args.length - 1; i++) n += (args[i] as Uint8Array).length;
+  const buf = scratchOf(n);
+  let o = 0;
+  for (let i = 0; i < args.length - 1; i++) {
+    const p = args[i] as Uint8Array;
+    buf.set(p, o);
+    o += p.length;
+  }
+  o += buf.write(text, o, 'utf8');
+  return hash('sha256', buf.subarray(0, o), 'base64');
+}
+
+/**
+ * The RFC 9162 leaf hash of the UTF-8 bytes of `text`, and those bytes in
+ * base64: what a writer needs for an entry line, from one buffer fill.
+ */
+export function hashLeafText(text: string): { hash64: string; leaf64: string } {
+  const buf = scratchOf(1 + text.length * 3);
+  buf[0] = 0x00;
+  const n = buf.write(text, 1, 'utf8');
+  return {
+    hash64: hash('sha256', buf.subarray(0, 1 + n), 'base64'),
+    leaf64: buf.toString('base64', 1, 1 + n),
+  };
+}
+
 /** RFC 9162 §2.1.1 leaf hash: SHA-256(0x00 || leaf). */
 export function hashLeaf(leaf: Uint8Array): Uint8Array {
   const buf = scratchOf(leaf.length + 1);
