@@ -52,8 +52,14 @@ export interface PathGuardOptions {
   /** Base for relative paths. Default: the first root. */
   readonly base?: string;
   /**
-   * Compare paths case-sensitively. Default: detected per root (a root whose
-   * case-swapped spelling names the same directory is case-insensitive).
+   * `true`: a path must spell every component of a root exactly as the
+   * root's real path does. Default `false`: a component spelled in another
+   * case is accepted only when the file system itself resolves that spelling
+   * to the root's own directory (a case-insensitive file system), confirmed
+   * by device and inode, or, where those differ per spelling (FUSE), by a
+   * directory listing with exactly one entry of that name in any case. On a
+   * case-sensitive file system such a spelling names another directory and
+   * is refused.
    */
   readonly caseSensitive?: boolean;
 }
@@ -74,42 +80,68 @@ export interface PathGuard {
 
 interface Root {
   readonly real: string;
+  /** `real` split on `/` (`['', 'data', 'ws']`; `['', '']` for `/`). */
+  readonly parts: readonly string[];
   readonly caseSensitive: boolean;
-  readonly folded: string;
 }
 
 const ENCODED = /%(2e|2f|5c|00)/i;
 const MAX_SYMLINKS = 40;
 
-function swapCase(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const lower = ch.toLowerCase();
-    out += ch === lower ? ch.toUpperCase() : lower;
-  }
-  return out;
-}
-
-function detectCaseSensitive(real: string): boolean {
-  const base = path.basename(real);
-  if (base === '' || base.toLowerCase() === base.toUpperCase()) {
-    return process.platform !== 'darwin' && process.platform !== 'win32';
-  }
-  const swapped = path.join(path.dirname(real), swapCase(base));
-  try {
-    const a = fs.statSync(real);
-    const b = fs.statSync(swapped);
-    return !(a.dev === b.dev && a.ino === b.ino);
-  } catch {
-    return true;
-  }
-}
-
 const fold = (s: string): string => s.normalize('NFC').toLowerCase();
 
-function isInside(p: string, root: string): boolean {
-  if (root === '/') return p.startsWith('/');
-  return p === root || p.startsWith(`${root}/`);
+/**
+ * True when the file system resolves the name `spelled` in `dir` to the same
+ * directory as the name `name` (which differs from it only in case). Device
+ * and inode decide where they identify the directory (kernel file systems:
+ * ext4 casefold, vfat, APFS, NTFS). FUSE file systems such as exfat-fuse give
+ * each spelling its own inode number, so the directory listing decides there:
+ * both names must resolve, and exactly one entry may fold to them. JavaScript
+ * case folding is not the file system's (the Kelvin sign `K` lower-cases to
+ * `k`, but exFAT keeps `Kit` and `kit` apart; exFAT keeps NFC and NFD names
+ * apart), so two entries that fold alike are ambiguous, and refused.
+ */
+function sameDirectory(dir: string, spelled: string, name: string): boolean {
+  let a: fs.Stats;
+  let b: fs.Stats;
+  try {
+    a = fs.statSync(dir === '/' ? `/${spelled}` : `${dir}/${spelled}`);
+    b = fs.statSync(dir === '/' ? `/${name}` : `${dir}/${name}`);
+  } catch {
+    return false;
+  }
+  if (!a.isDirectory() || !b.isDirectory() || a.dev !== b.dev) return false;
+  if (a.ino === b.ino) return true;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return false;
+  }
+  const key = fold(name);
+  let alike = 0;
+  for (const e of entries) if (fold(e) === key) alike++;
+  return alike === 1;
+}
+
+/**
+ * The components of `p` below `root` when `p` is inside it, else `undefined`.
+ * A component spelled differently from the root's is accepted only when it
+ * folds alike and the file system confirms it names the same directory.
+ */
+function remainderInside(p: string, root: Root): string[] | undefined {
+  const parts = p.split('/');
+  if (root.real === '/') return parts.slice(1).filter((c) => c !== '');
+  const n = root.parts.length;
+  if (parts.length < n) return undefined;
+  for (let i = 1; i < n; i++) {
+    const want = root.parts[i] as string;
+    const got = parts[i] as string;
+    if (got === want) continue;
+    if (root.caseSensitive || fold(got) !== fold(want)) return undefined;
+    if (!sameDirectory(root.parts.slice(0, i).join('/') || '/', got, want)) return undefined;
+  }
+  return parts.slice(n);
 }
 
 interface Resolution {
@@ -189,8 +221,10 @@ function resolvePhysical(
  * directory, chains, loops), the deepest existing ancestor of a path that
  * does not exist yet. It defeats `..` traversal, sibling-prefix folders
  * (`/data/ws` vs `/data/ws-evil`), symlinks out of a root and case tricks
- * (case-folded comparison on case-insensitive file systems; deny globs always
- * match case-insensitively). Empty paths, NUL bytes and percent-encoded
+ * (another spelling of a root is accepted only when the file system resolves
+ * it to the root itself; look-alikes that JavaScript folds together but the
+ * file system keeps apart are refused; deny globs always match
+ * case-insensitively). Empty paths, NUL bytes and percent-encoded
  * `.`, `/`, `\` or NUL (`%2e`, `%2f`, `%5c`, `%00`) are refused. A backslash
  * is an ordinary file-name character on POSIX and is treated as one.
  *
@@ -249,8 +283,7 @@ export function createPathGuard(options: PathGuardOptions): PathGuard {
         { cause: e },
       );
     }
-    const caseSensitive = options.caseSensitive ?? detectCaseSensitive(real);
-    return { real, caseSensitive, folded: fold(real) };
+    return { real, parts: real.split('/'), caseSensitive: options.caseSensitive ?? false };
   });
   const deny = options.deny ?? [];
   if (!Array.isArray(deny)) throw new TypeError('options.deny must be an array of globs');
@@ -271,24 +304,19 @@ export function createPathGuard(options: PathGuardOptions): PathGuard {
     );
   }
 
-  const rootOf = (p: string): Root | undefined => {
-    for (const r of roots) {
-      if (r.caseSensitive ? isInside(p, r.real) : isInside(fold(p), r.folded)) return r;
+  /** The root `p` is inside, with the components of `p` below it. */
+  const rootOf = (p: string): { root: Root; below: string[] } | undefined => {
+    for (const root of roots) {
+      const below = remainderInside(p, root);
+      if (below !== undefined) return { root, below };
     }
     return undefined;
   };
 
-  const deniedBy = (p: string, root: Root): string | undefined => {
+  const deniedBy = (p: string, below: readonly string[]): string | undefined => {
     if (matchers.length === 0) return undefined;
-    const rel = path.relative(
-      root.caseSensitive ? root.real : root.folded,
-      root.caseSensitive ? p : fold(p),
-    );
     const candidates = [p];
-    if (rel !== '') {
-      const parts = rel.split('/');
-      for (let i = 1; i <= parts.length; i++) candidates.push(parts.slice(0, i).join('/'));
-    }
+    for (let i = 1; i <= below.length; i++) candidates.push(below.slice(0, i).join('/'));
     for (const m of matchers) for (const c of candidates) if (m.test(c)) return m.glob;
     return undefined;
   };
@@ -308,7 +336,7 @@ export function createPathGuard(options: PathGuardOptions): PathGuard {
     const lexical = path.resolve(absolute);
     const lexicalRoot = rootOf(lexical);
     if (lexicalRoot !== undefined) {
-      const pattern = deniedBy(lexical, lexicalRoot);
+      const pattern = deniedBy(lexical, lexicalRoot.below);
       if (pattern !== undefined) {
         return Object.freeze({ allowed: false, resolved: '', reason: 'denied-glob', pattern });
       }
@@ -328,11 +356,12 @@ export function createPathGuard(options: PathGuardOptions): PathGuard {
     if (r.error !== undefined) {
       return Object.freeze({ allowed: false, resolved: r.resolved, reason: r.error });
     }
-    const root = rootOf(r.resolved);
-    if (root === undefined) {
+    const inside = rootOf(r.resolved);
+    if (inside === undefined) {
       return Object.freeze({ allowed: false, resolved: r.resolved, reason: 'outside-roots' });
     }
-    const pattern = deniedBy(r.resolved, root);
+    const { root } = inside;
+    const pattern = deniedBy(r.resolved, inside.below);
     if (pattern !== undefined) {
       return Object.freeze({
         allowed: false,

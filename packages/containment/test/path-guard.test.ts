@@ -231,17 +231,25 @@ describe('path guard: hostile spellings', () => {
     expect(fs.readdirSync(ws)).toContain('..\\x');
   });
 
-  it('compares exactly on a case-sensitive file system: an upper-cased root path is not the root', () => {
-    const upper = ws.toUpperCase();
-    const guard = createPathGuard({ roots: [ws] });
-    expect(guard.check(path.join(upper, 'src', 'a.ts')).allowed).toBe(fs.existsSync(upper));
-  });
-
-  it('compares case-folded when the file system is case-insensitive (forced here)', () => {
-    const guard = createPathGuard({ roots: [ws], caseSensitive: false });
-    const upperName = path.join(path.dirname(ws), 'WS', 'src', 'a.ts');
-    expect(guard.check(upperName).allowed).toBe(true);
-    expect(guard.check(path.join(tmp, 'WS-EVIL', 'x')).allowed).toBe(false);
+  it('on a case-sensitive file system another spelling of the root is another directory, refused whether it exists or not', () => {
+    // /tmp is case-sensitive here: WS is a directory of its own beside ws.
+    fs.mkdirSync(path.join(tmp, 'WS', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'WS', 'src', 'a.ts'), 'another directory');
+    expect(fs.readFileSync(path.join(ws, 'src', 'a.ts'), 'utf8')).toBe('a');
+    for (const guard of [
+      createPathGuard({ roots: [ws] }),
+      createPathGuard({ roots: [ws], caseSensitive: false }),
+      createPathGuard({ roots: [ws], caseSensitive: true }),
+    ]) {
+      expect(guard.check(path.join(tmp, 'WS', 'src', 'a.ts'))).toMatchObject({
+        allowed: false,
+        reason: 'outside-roots',
+      });
+      // Spellings that do not exist yet would create a new directory beside the root.
+      expect(reasonOf(guard, path.join(tmp, 'Ws', 'new.ts'))).toBe('outside-roots');
+      expect(reasonOf(guard, path.join(tmp, 'wS'))).toBe('outside-roots');
+      expect(guard.check(path.join(ws, 'src', 'a.ts')).allowed).toBe(true);
+    }
   });
 });
 
