@@ -98,27 +98,69 @@ const isDomain = (c: number): boolean => isAlnum(c) || c === 46 || c === 45;
 
 const NOT_PERSONAL_EMAIL_LOCAL = new Set(['git', 'noreply', 'no-reply']);
 
-/** Scans `text` for PII, adding candidates to `sink`. `order` is the tie-break rank. */
-// Trigger positions, found by the regex engine instead of a JS loop over
-// every character: an '@', a ':', the start of a number (optionally after '+'
-// or '('), or two capitals followed by two digits (an IBAN country + check).
+// Trigger positions: an '@', a ':', the start of a number (optionally after
+// '+' or '('), or two capitals followed by two digits (an IBAN country +
+// check). Long texts use the regex engine (faster than a JS loop over every
+// character); short ones, such as the many small strings of a log object,
+// use the equivalent JS loop (no regex call overhead).
 const TRIGGER = /[@:]|(?:\+|\(|\b)[0-9]|\b[A-Z]{2}[0-9]{2}/g;
+const SHORT_TEXT = 256;
+
+const isWord = (c: number): boolean => isAlnum(c) || c === 95;
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+
+/**
+ * The first trigger position at or after `from` (what `TRIGGER` would match
+ * with `lastIndex = from`), or -1. Internal; exported for the equivalence test.
+ */
+export function nextTrigger(text: string, from: number): number {
+  const n = text.length;
+  for (let i = from; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 64 || c === 58) return i;
+    if (c === 43 || c === 40) {
+      if (isDigit(text.charCodeAt(i + 1))) return i;
+      continue;
+    }
+    const boundary = i === 0 || !isWord(text.charCodeAt(i - 1));
+    if (!boundary) continue;
+    if (isDigit(c)) return i;
+    if (
+      c >= 65 &&
+      c <= 90 &&
+      isUpper(text.charCodeAt(i + 1)) &&
+      isDigit(text.charCodeAt(i + 2)) &&
+      isDigit(text.charCodeAt(i + 3))
+    )
+      return i;
+  }
+  return -1;
+}
 
 /** Scans `text` for PII, adding candidates to `sink`. `order` is the tie-break rank. */
 export function scanPii(text: string, sink: CandidateSink, order: number): void {
+  if (text.length <= SHORT_TEXT) {
+    for (let i = nextTrigger(text, 0); i !== -1; ) {
+      i = nextTrigger(text, trigger(text, i, sink, order));
+    }
+    return;
+  }
   // One shared global regex (a scan never re-enters itself): no allocation per call.
   const re = TRIGGER;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const i = m.index;
-    const c = text.charCodeAt(i);
-    let end = i + 1;
-    if (c === 64) end = Math.max(end, email(text, i, sink, order));
-    else if (c === 58) end = Math.max(end, ipv6(text, i, sink, order));
-    else if (c >= 65 && c <= 90) end = Math.max(end, iban(text, i, sink, order));
-    else end = Math.max(end, numberRun(text, i, sink, order));
-    re.lastIndex = end;
+    re.lastIndex = trigger(text, m.index, sink, order);
   }
+}
+
+/** Runs the detector a trigger at `i` selects; returns where the search resumes. */
+function trigger(text: string, i: number, sink: CandidateSink, order: number): number {
+  const c = text.charCodeAt(i);
+  const end = i + 1;
+  if (c === 64) return Math.max(end, email(text, i, sink, order));
+  if (c === 58) return Math.max(end, ipv6(text, i, sink, order));
+  if (c >= 65 && c <= 90) return Math.max(end, iban(text, i, sink, order));
+  return Math.max(end, numberRun(text, i, sink, order));
 }
 
 function email(text: string, at: number, sink: CandidateSink, order: number): number {

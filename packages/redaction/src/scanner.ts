@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { KeywordAutomaton } from './engine/aho-corasick.ts';
 import type { Candidate, CandidateSink, Outcome } from './engine/candidate.ts';
 import { isPlaceholder } from './engine/candidate.ts';
@@ -108,7 +108,8 @@ interface Compiled {
  */
 export function fingerprintSecret(value: string): string {
   if (typeof value !== 'string') throw new TypeError('value must be a string');
-  return `fp1:${createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 32)}`;
+  // One-shot `hash` (Node >= 20.12): several times cheaper than createHash for short values.
+  return `fp1:${hash('sha256', value, 'hex').slice(0, 32)}`;
 }
 
 /**
@@ -199,10 +200,16 @@ export function createScanner(options: ScanOptions = {}): Scanner {
 
   const wholeTextRules = compiled.filter((c) => c.wholeText);
   // Per-scanner buffers reused by every call (a scan never re-enters itself):
-  // hit positions per rule, the rules that got hits, and the generic hits.
+  // hit positions per rule with their counts, the rules that got hits (in
+  // first-hit order), and the generic hits. Counters instead of array
+  // truncation: resetting lengths and sorting tiny arrays cost more than
+  // the scan of a short string.
   const hitLists: number[][] = compiled.map(() => []);
-  const touched: number[] = [];
+  const hitCounts = new Int32Array(compiled.length);
+  const touched = new Int32Array(compiled.length);
+  let touchedCount = 0;
   const genericHits: number[] = [];
+  let genericCount = 0;
 
   /** True when no rule can fire: no keyword, no keyword-less rule, no PII. */
   const nothingToDo = (text: string): boolean =>
@@ -210,11 +217,14 @@ export function createScanner(options: ScanOptions = {}): Scanner {
 
   const run = (text: string, sink: CandidateSink): void => {
     if (typeof text !== 'string') throw new TypeError('text must be a string');
-    for (const r of touched) (hitLists[r] as number[]).length = 0; // left by a call that threw
-    touched.length = 0;
-    genericHits.length = 0;
+    // Counts left by a call that threw.
+    for (let t = 0; t < touchedCount; t++) hitCounts[touched[t] as number] = 0;
+    touchedCount = 0;
+    genericCount = 0;
     if (kwRules.length > 0) {
-      const { count, kw, pos } = automaton.collect(text);
+      const count = automaton.collect(text);
+      const kw = automaton.hitKeywords;
+      const pos = automaton.hitStarts;
       for (let h = 0; h < count; h++) {
         const k = kw[h] as number;
         const start = pos[h] as number;
@@ -222,22 +232,25 @@ export function createScanner(options: ScanOptions = {}): Scanner {
         for (let j = 0; j < rs.length; j++) {
           const r = rs[j] as number;
           const p = contextRule[r] === 1 ? start + (kwLens[k] as number) : start;
-          const arr = hitLists[r] as number[];
-          if (arr.length === 0) touched.push(r);
-          arr.push(p);
+          const nh = hitCounts[r] as number;
+          if (nh === 0) touched[touchedCount++] = r;
+          (hitLists[r] as number[])[nh] = p;
+          hitCounts[r] = nh + 1;
         }
-        if (kwGeneric[k] === true) genericHits.push(start);
+        if (kwGeneric[k] === true) genericHits[genericCount++] = start;
       }
     }
     for (const c of wholeTextRules) searchWindow(c, text, 0, text.length, sink);
     // Rules run in table order (it breaks ties between equal findings).
-    if (touched.length > 1) touched.sort((a, b) => a - b);
-    for (const r of touched) {
-      const h = hitLists[r] as number[];
-      runRule(compiled[r] as Compiled, text, h, sink);
-      h.length = 0;
+    insertionSort(touched, touchedCount);
+    for (let t = 0; t < touchedCount; t++) {
+      const r = touched[t] as number;
+      const n = hitCounts[r] as number;
+      hitCounts[r] = 0;
+      runRule(compiled[r] as Compiled, text, hitLists[r] as number[], n, sink);
     }
-    if (genericOn && genericHits.length > 0) {
+    touchedCount = 0;
+    if (genericOn && genericCount > 0) {
       const seen = { until: 0 };
       const gsink: CandidateSink =
         disabledGeneric.has('generic-password') || disabledGeneric.has('generic-secret')
@@ -246,7 +259,10 @@ export function createScanner(options: ScanOptions = {}): Scanner {
               add: (c) => (disabledGeneric.has(c.ruleId) ? undefined : sink.add(c)),
             }
           : sink;
-      for (const p of genericHits) genericAt(text, p, seen, genericOrder, gsink);
+      for (let g = 0; g < genericCount; g++) {
+        genericAt(text, genericHits[g] as number, seen, genericOrder, gsink);
+      }
+      genericCount = 0;
     }
     if (pii) {
       scanPii(
@@ -309,7 +325,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
   const scanText = (text: string): readonly Finding[] => {
     if (typeof text !== 'string') throw new TypeError('text must be a string');
     if (nothingToDo(text)) return NO_FINDINGS;
-    found.length = 0;
+    if (found.length > 0) found.length = 0;
     run(text, collectSink);
     if (found.length === 0) return NO_FINDINGS;
     const cands = found.slice();
@@ -424,14 +440,35 @@ function insertSorted(kept: Candidate[], c: Candidate): void {
   kept.splice(lo, 0, c);
 }
 
-function runRule(c: Compiled, text: string, hits: number[], sink: CandidateSink): void {
+/** Sorts `a[0..n)` ascending in place (inputs are tiny or nearly sorted). */
+function insertionSort(a: Int32Array | number[], n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (a[j] as number) > v) {
+      a[j + 1] = a[j] as number;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/** Runs one rule at its `count` keyword hits `hits[0..count)`. */
+function runRule(
+  c: Compiled,
+  text: string,
+  hits: number[],
+  count: number,
+  sink: CandidateSink,
+): void {
   const def = c.def;
   const n = text.length;
   if (def.mode === 'anchor') {
     // A token cannot start inside the previous match of the same rule.
     let until = -1;
-    if (def.keywords.length > 1 && hits.length > 1) hits.sort((a, b) => a - b);
-    for (const p of hits) {
+    if (def.keywords.length > 1) insertionSort(hits, count);
+    for (let k = 0; k < count; k++) {
+      const p = hits[k] as number;
       if (p < until) continue;
       until = p + 1;
       c.sticky.lastIndex = p;
@@ -443,12 +480,13 @@ function runRule(c: Compiled, text: string, hits: number[], sink: CandidateSink)
     }
     return;
   }
-  if (hits.length > 1) hits.sort((a, b) => a - b);
+  insertionSort(hits, count);
   if (def.mode === 'context') {
     // The value starts right after `<keyword><name tail><assignment>`: parse
     // that in JS and run the regex sticky exactly once there.
     let until = -1;
-    for (const h of hits) {
+    for (let k = 0; k < count; k++) {
+      const h = hits[k] as number;
       if (h < until) continue;
       const at = valueStart(text, h);
       if (at < 0 || isMetadataName(nameAround(text, h))) continue;
@@ -463,7 +501,8 @@ function runRule(c: Compiled, text: string, hits: number[], sink: CandidateSink)
   }
   let ws = -1;
   let we = -1;
-  for (const p of hits) {
+  for (let k = 0; k < count; k++) {
+    const p = hits[k] as number;
     const s = Math.max(0, p - def.before - 1);
     const e = Math.min(n, p + def.after + 1);
     if (ws >= 0 && s <= we) {

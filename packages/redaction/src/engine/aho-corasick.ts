@@ -113,15 +113,22 @@ export class KeywordAutomaton {
   #kwBuf: Int32Array = new Int32Array(1024);
   #posBuf: Int32Array = new Int32Array(1024);
 
+  /** Keyword indexes of the hits of the last {@link collect} (valid up to its count). */
+  get hitKeywords(): Int32Array {
+    return this.#kwBuf;
+  }
+
+  /** Start offsets of the hits of the last {@link collect}. */
+  get hitStarts(): Int32Array {
+    return this.#posBuf;
+  }
+
   /**
    * Collects every keyword occurrence (keyword index and start offset, in
-   * order of their end) into internal buffers that are reused by the next call.
+   * order of their end) into internal buffers ({@link hitKeywords},
+   * {@link hitStarts}) that are reused by the next call; returns the count.
    */
-  collect(text: string): {
-    readonly count: number;
-    readonly kw: Int32Array;
-    readonly pos: Int32Array;
-  } {
+  collect(text: string): number {
     const packed = this.#packed;
     const classes = this.#classes;
     const width = this.#width;
@@ -160,7 +167,7 @@ export class KeywordAutomaton {
         }
       }
     }
-    return { count, kw: kwBuf, pos: posBuf };
+    return count;
   }
 
   /** True when some keyword occurs in `text` (stops at the first one). */
