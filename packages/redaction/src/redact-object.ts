@@ -81,9 +81,23 @@ interface PathNode {
   readonly children: Map<string, PathNode>;
   wildcard: PathNode | undefined;
   terminal: boolean;
+  /** `[this]`, or no nodes when nothing continues below (set once compiled). */
+  asList: readonly PathNode[];
 }
 
-const newNode = (): PathNode => ({ children: new Map(), wildcard: undefined, terminal: false });
+const newNode = (): PathNode => ({
+  children: new Map(),
+  wildcard: undefined,
+  terminal: false,
+  asList: [],
+});
+
+/** Fills `asList` bottom-up so that steps through one node allocate nothing. */
+function finishNode(node: PathNode): void {
+  for (const c of node.children.values()) finishNode(c);
+  if (node.wildcard !== undefined) finishNode(node.wildcard);
+  node.asList = node.children.size === 0 && node.wildcard === undefined ? EMPTY : [node];
+}
 
 /** Splits a pino-style path into segments (`*` is the wildcard). @internal */
 export function parseKeyPath(path: string): string[] {
@@ -153,6 +167,7 @@ function compilePaths(paths: readonly string[]): PathNode | undefined {
     }
     node.terminal = true;
   }
+  finishNode(root);
   return root;
 }
 
@@ -223,10 +238,14 @@ function step(nodes: readonly PathNode[], key: string): readonly PathNode[] {
     const n = nodes[0] as PathNode;
     const c = n.children.get(key);
     const wc = n.wildcard;
-    if (c === undefined && wc === undefined) return EMPTY;
-    if (c !== undefined && wc === undefined) {
+    if (wc === undefined) {
+      if (c === undefined) return EMPTY;
       stepHit = c.terminal;
-      return c.children.size === 0 && c.wildcard === undefined ? EMPTY : [c];
+      return c.asList;
+    }
+    if (c === undefined) {
+      stepHit = wc.terminal;
+      return wc.asList;
     }
   }
   const next: PathNode[] = [];
@@ -531,26 +550,28 @@ function seedCensoredValues(w: Walk, value: unknown, rootNodes: readonly PathNod
   if (found === undefined) return;
   w.run ??= w.newRun();
   for (const secret of found) {
-    if (w.run.known.has(secret)) continue;
-    // The fingerprint (a hash) is computed only if the value recurs elsewhere.
-    let fp: string | undefined;
-    const seed = {
-      ruleId: 'sensitive-key',
-      kind: 'secret',
-      start: -1,
-      end: -1,
-      confidence: 'high',
-    } as const;
-    w.run.known.set(
-      secret,
-      Object.defineProperty(seed, 'fingerprint', {
-        get: (): string => {
-          fp ??= fingerprintSecret(secret);
-          return fp;
-        },
-        enumerable: true,
-      }) as Finding,
-    );
+    if (!w.run.known.has(secret)) w.run.known.set(secret, new CensoredValue(secret));
+  }
+}
+
+/**
+ * A value censored under a sensitive key, as a finding for propagation. Its
+ * fingerprint (a hash) is computed only if the value recurs elsewhere.
+ */
+class CensoredValue implements Finding {
+  readonly ruleId = 'sensitive-key';
+  readonly kind = 'secret' as const;
+  readonly start = -1;
+  readonly end = -1;
+  readonly confidence = 'high' as const;
+  readonly #value: string;
+  #fp: string | undefined;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  get fingerprint(): string {
+    this.#fp ??= fingerprintSecret(this.#value);
+    return this.#fp;
   }
 }
 
