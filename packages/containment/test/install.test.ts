@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installContainment } from '../src/install.ts';
 import { type Fixture, makeFixture, remoteRef, writeHook } from './git-fixture.ts';
@@ -71,5 +74,45 @@ describe('installContainment', () => {
     expect(push.status).not.toBe(0);
     expect(push.stderr).toContain('palisade: push refused');
     expect(remoteRef(f, 'refs/heads/agent')).toBeNull();
+  });
+
+  it('a re-install in the same process repairs tampered hook files, even a same-size edit with its mtime put back', async () => {
+    f = makeFixture();
+    const wt = f.addWorktree('agent');
+    await installContainment(wt, { env: f.env });
+    // Let the files settle (the install remembers files it verified whose last change
+    // is over a second old), then verify them once more so they are remembered.
+    await sleep(1100);
+    await installContainment(wt, { env: f.env });
+    const hooks = join(f.repo, '.git', 'palisade', 'hooks');
+    const prePush = join(hooks, 'pre-push');
+    const helper = join(f.repo, '.git', 'palisade', 'bin', 'git-remote-contained');
+    const original = readFileSync(prePush);
+    const { mtimeNs } = statSync(prePush, { bigint: true });
+    const disarmed = Buffer.from(`#!/bin/sh\nexit 0\n#`.padEnd(original.length, ' '));
+    expect(disarmed.length).toBe(original.length);
+    writeFileSync(prePush, disarmed); // in place: same inode, same size
+    // Put the mtime back to the nanosecond (GNU touch); only the ctime shows the edit.
+    const ns = String(mtimeNs % 1_000_000_000n).padStart(9, '0');
+    spawnSync('touch', ['-m', '-d', `@${mtimeNs / 1_000_000_000n}.${ns}`, prePush]);
+    expect(statSync(prePush, { bigint: true }).mtimeNs).toBe(mtimeNs);
+    chmodSync(helper, 0o644);
+    const push = () =>
+      f?.git(wt, [
+        '-c',
+        `url.${f.remote}.pushInsteadOf=${f.remote}`,
+        'push',
+        f.remote,
+        'HEAD:refs/heads/z',
+      ]);
+    expect(push()?.status).toBe(0); // the tampering works: the hook no longer refuses
+
+    const report = await installContainment(wt, { env: f.env });
+    expect(report.changed).toBe(false); // the config was intact; only files were repaired
+    expect(readFileSync(prePush).equals(original)).toBe(true);
+    expect(statSync(prePush).mode & 0o7777).toBe(0o755);
+    expect(statSync(helper).mode & 0o7777).toBe(0o755);
+    f.ok(wt, ['commit', '-q', '--allow-empty', '-m', 'more']);
+    expect(push()?.status).not.toBe(0);
   });
 });

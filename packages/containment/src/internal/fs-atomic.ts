@@ -22,11 +22,51 @@ export async function modeOrNull(path: string): Promise<number | null> {
   }
 }
 
+interface Stamp {
+  /** Device, inode, size, mode, mtime and ctime (ns): any write or chmod changes it. */
+  readonly identity: string;
+  readonly mode: number;
+  readonly ctimeMs: number;
+}
+
+async function stampOrNull(path: string): Promise<Stamp | null> {
+  try {
+    const s = await stat(path, { bigint: true });
+    const mode = Number(s.mode & 0o7777n);
+    return {
+      identity: `${s.dev}:${s.ino}:${s.size}:${mode}:${s.mtimeNs}:${s.ctimeNs}`,
+      mode,
+      ctimeMs: Number(s.ctimeNs / 1_000_000n),
+    };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/**
+ * Files this process read back and found exactly as wanted: their stamp then,
+ * and the bytes. While a file's stamp is unchanged its content is too (a
+ * write, truncation, rename over it or chmod changes the ctime, which no one
+ * but the clock's owner can set back), so the next write of the same bytes
+ * needs one `stat` instead of a read. Bounded: cleared when full.
+ */
+const verified = new Map<string, { readonly stamp: string; readonly bytes: Buffer }>();
+const VERIFIED_MAX = 4096;
+/**
+ * A file is remembered only if its last change is older than this when the
+ * read starts: timestamps are coarse (a clock tick), so a change made right
+ * after an equally recent one could otherwise keep the same ctime.
+ */
+const SETTLED_MS = 1000;
+
 /**
  * Writes `content` with `mode` through a unique temp file and a rename, so a
  * reader never sees a half-written file and concurrent writers never share a
  * temp file. A file that already has exactly this content and mode is left
- * untouched (so repeated installs leave identical state, mtimes included).
+ * untouched (so repeated installs leave identical state, mtimes included);
+ * whether it does is decided by reading it, or by one `stat` when this process
+ * already read it with its current stamp.
  */
 export async function writeFileAtomic(
   path: string,
@@ -34,8 +74,23 @@ export async function writeFileAtomic(
   mode: number,
 ): Promise<boolean> {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const current = await readOrNull(path);
-  if (current?.equals(bytes) && (await modeOrNull(path)) === mode) return false;
+  const known = verified.get(path);
+  if (known?.bytes.equals(bytes)) {
+    const now = await stampOrNull(path);
+    if (now?.mode === mode && now.identity === known.stamp) return false;
+  }
+  verified.delete(path);
+  const readStart = Date.now();
+  const before = await stampOrNull(path);
+  const current = before === null ? null : await readOrNull(path);
+  if (before !== null && before.mode === mode && current?.equals(bytes)) {
+    const after = await stampOrNull(path);
+    if (after?.identity === before.identity && before.ctimeMs < readStart - SETTLED_MS) {
+      if (verified.size >= VERIFIED_MAX) verified.clear();
+      verified.set(path, { stamp: before.identity, bytes: Buffer.from(bytes) });
+    }
+    return false;
+  }
   const tmp = `${path}.palisade-${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, bytes, { mode, flag: 'wx' });
