@@ -1,7 +1,11 @@
-// Postgres appends for one org through the sequencer (1000 concurrent appends
-// per iteration, batched into transactions) vs the raw floor: the same rows in
-// one multi-row INSERT transaction. Uses the real server when
-// PALISADE_TEST_PG_URL is set, PGlite otherwise.
+// Postgres appends through the per-org sequencer vs raw floors measured in the
+// same run:
+// - one org: 1000 concurrent appends per iteration, batched into transactions,
+//   vs the same rows in one multi-row INSERT transaction;
+// - 100 orgs: 2000 concurrent appends per iteration (20 per org, so 100 chains
+//   and 100 signed checkpoints per iteration) vs 100 concurrent transactions
+//   each inserting its org's 20 rows.
+// Uses the real server when PALISADE_TEST_PG_URL is set, PGlite otherwise.
 import { PGlite } from '@electric-sql/pglite';
 import { noteSignerFromSeed } from '@palisade/audit-log';
 import { createPgAuditSchema, openPgStore, type PgDatabase } from '@palisade/audit-log/pg';
@@ -70,6 +74,50 @@ describe(`Postgres appends for one org (${url === '' ? 'PGlite' : 'real server'}
         values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
       }
       await run(`INSERT INTO ${schema}.raw VALUES ${values.join(', ')}`, params);
+    },
+    { time: 3000 },
+  );
+});
+
+const ORGS = 100;
+const PER_ORG = 20;
+
+describe(`Postgres appends across ${ORGS} orgs (${url === '' ? 'PGlite' : 'real server'}), ${ORGS * PER_ORG} per iteration`, () => {
+  bench(
+    'audit-log pg store, 100 orgs (per-org sequencer)',
+    async () => {
+      const ps = [];
+      for (let i = 0; i < PER_ORG; i++)
+        for (let o = 0; o < ORGS; o++)
+          ps.push(
+            store.append({
+              org: `org-m${o}`,
+              actor: 'user:1',
+              action: 'secret.read',
+              target: `db/${n++}`,
+            }),
+          );
+      await Promise.all(ps);
+    },
+    { time: 3000 },
+  );
+  bench(
+    'raw floor: 100 concurrent transactions, one multi-row INSERT per org',
+    async () => {
+      const leaf = Buffer.alloc(200, 97);
+      const h = Buffer.alloc(32, 1);
+      await Promise.all(
+        Array.from({ length: ORGS }, (_, o) => {
+          const params: unknown[] = [];
+          const values: string[] = [];
+          for (let i = 0; i < PER_ORG; i++) {
+            const b = params.length;
+            params.push(`org-m${o}`, n++, leaf, h, null, Date.now());
+            values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
+          }
+          return run(`INSERT INTO ${schema}.raw VALUES ${values.join(', ')}`, params);
+        }),
+      );
     },
     { time: 3000 },
   );

@@ -436,6 +436,9 @@ class FileStore implements FileAuditStore {
     if (this.running !== undefined) return;
     this.running = (async () => {
       try {
+        // Let the appends issued in the same tick join the first batch (one
+        // write + fsync for a burst instead of one for its first event).
+        await undefined;
         while (this.queue.length > 0) {
           const batch = this.queue.splice(0, this.maxBatch);
           try {

@@ -252,6 +252,8 @@ class PgStore implements PgAuditStore {
   private kick(org: string): void {
     if (this.running.has(org)) return;
     const run = (async () => {
+      // Let the appends issued in the same tick join the first transaction.
+      await undefined;
       const q = this.queues.get(org) as Pending[];
       while (q.length > 0) {
         const batch = q.splice(0, this.o.maxBatch ?? 2000);
