@@ -1,4 +1,5 @@
 import { TenancyError } from './errors.ts';
+import { _canBatch, _runBatch, _txStatus } from './internal/pg-batch.ts';
 import { quoteIdent } from './sql-ident.ts';
 
 /** One row set as the core sees it. */
@@ -7,6 +8,27 @@ export interface DriverResult {
   readonly rows: Record<string, unknown>[];
   /** Rows affected or returned. */
   readonly rowCount: number;
+}
+
+/** One statement of a {@link TenancyConnection.batch}. */
+export interface TenancyBatchStatement {
+  /** One statement (no `;`-separated list). */
+  readonly sql: string;
+  /** Bound parameters. */
+  readonly params: readonly unknown[];
+}
+
+/** The transaction status a server reports when it is ready: idle, in a transaction, or in a failed one. */
+export type TransactionStatus = 'I' | 'T' | 'E';
+
+/** What a {@link TenancyConnection.batch} returned. */
+export interface TenancyBatchOutcome {
+  /** Results of the statements that completed, in order. */
+  readonly results: readonly DriverResult[];
+  /** The first statement that failed; the server skipped every statement after it. */
+  readonly failed?: { readonly index: number; readonly error: unknown };
+  /** The transaction status after a batch without failure; undefined after any failure. */
+  readonly status?: TransactionStatus;
 }
 
 /**
@@ -18,6 +40,19 @@ export interface TenancyConnection {
   query(sql: string, params: readonly unknown[]): Promise<DriverResult>;
   /** Runs a parameterless multi-statement string in one round trip (simple protocol). */
   simple(sql: string): Promise<DriverResult[]>;
+  /**
+   * Optional, with {@link TenancyConnection.transactionStatus}: runs the
+   * statements in one round trip as one unit (extended protocol, bound
+   * parameters, a single Sync), in order; after the first failure the server
+   * runs none of the rest. Lets a tenant scope send BEGIN, the tenant setting
+   * and its first statement (and, for one statement, COMMIT) together.
+   */
+  batch?(statements: readonly TenancyBatchStatement[]): Promise<TenancyBatchOutcome>;
+  /**
+   * Optional: the transaction status the server reported at the end of the
+   * last exchange, known without a round trip (`I` when idle).
+   */
+  transactionStatus?(): TransactionStatus | undefined;
   /**
    * Returns the connection. `destroy` true closes it instead of reusing it:
    * used whenever the session may hold state (an error path, a failed ROLLBACK).
@@ -125,7 +160,7 @@ export function pgDriver(pool: PgPoolLike): TenancyDriver {
       let released = false;
       const state = guard(client);
       state.lost = false;
-      return {
+      const conn: TenancyConnection = {
         async query(sql, params) {
           return toResult(await client.query(sql, [...params]));
         },
@@ -138,6 +173,19 @@ export function pgDriver(pool: PgPoolLike): TenancyDriver {
           released = true;
           client.release(destroy || state.lost ? true : undefined);
         },
+      };
+      // node-postgres clients (not in pipeline mode) also run one-round-trip batches.
+      if (!_canBatch(client)) return conn;
+      return {
+        ...conn,
+        async batch(statements) {
+          const out = await _runBatch(client, statements);
+          const results = out.results.map(toResult);
+          return out.failed === undefined
+            ? { results, ...(out.status === undefined ? {} : { status: out.status }) }
+            : { results, failed: out.failed };
+        },
+        transactionStatus: () => _txStatus(client),
       };
     },
   };

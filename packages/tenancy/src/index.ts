@@ -27,8 +27,11 @@ export {
   type PgPoolLike,
   pgDriver,
   pgliteDriver,
+  type TenancyBatchOutcome,
+  type TenancyBatchStatement,
   type TenancyConnection,
   type TenancyDriver,
+  type TransactionStatus,
 } from './driver.ts';
 export { TenancyError, type TenancyErrorCode, type TenancyErrorOptions } from './errors.ts';
 export {

@@ -1,9 +1,14 @@
 import './support/provided-context.ts';
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runWithTenant } from '../src/context.ts';
-import { pgDriver, pgliteDriver, type TenancyDriver } from '../src/driver.ts';
+import {
+  pgDriver,
+  pgliteDriver,
+  type TenancyConnection,
+  type TenancyDriver,
+} from '../src/driver.ts';
 import { TenancyError } from '../src/errors.ts';
 import { type TenantTransaction, tenantQuery, withTenant } from '../src/with-tenant.ts';
 import { createPgliteFixture, type PgliteFixture } from './support/pglite.ts';
@@ -41,6 +46,45 @@ function counting(inner: TenancyDriver): { driver: TenancyDriver; connects: () =
       },
     },
     connects: () => n,
+  };
+}
+
+/** Records every exchange the scope has with its connection (a batch, a statement, a simple string): one round trip each. */
+function exchanges(inner: TenancyDriver): { driver: TenancyDriver; log: string[] } {
+  const log: string[] = [];
+  return {
+    log,
+    driver: {
+      name: inner.name,
+      afterBegin: inner.afterBegin,
+      async connect(): Promise<TenancyConnection> {
+        const c = await inner.connect();
+        const wrapped: TenancyConnection = {
+          query: (sql, params) => {
+            log.push('query');
+            return c.query(sql, params);
+          },
+          simple: (sql) => {
+            log.push(`simple ${sql}`);
+            return c.simple(sql);
+          },
+          release: (destroy) => {
+            log.push(destroy ? 'destroy' : 'release');
+            return c.release(destroy);
+          },
+        };
+        const { batch, transactionStatus } = c;
+        if (batch === undefined || transactionStatus === undefined) return wrapped;
+        return {
+          ...wrapped,
+          batch: (statements) => {
+            log.push(`batch of ${statements.length}`);
+            return batch.call(c, statements);
+          },
+          transactionStatus: () => transactionStatus.call(c),
+        };
+      },
+    },
   };
 }
 
@@ -298,6 +342,120 @@ describe.skipIf(inject('pgUrl') === '')('real Postgres', () => {
       tenantQuery<{ org_id: string }>(driver, 'SELECT org_id FROM app.notes'),
     );
     for (const r of rows) expect(r.org_id).toBe(a);
+  });
+
+  it('tenantQuery on node-postgres sends the connection check, the tenant setting and the statement as one batch (one round trip)', async () => {
+    const a = (pgBackend as Backend).orgs.ids[0] as string;
+    const { driver, log } = exchanges(pgDriver(pool1));
+    const { rows } = await as(a, () =>
+      tenantQuery<{ s: string; in_tx: boolean }>(
+        driver,
+        `SELECT current_setting('app.org_id') AS s, now() = statement_timestamp() AS in_tx`,
+      ),
+    );
+    // The setting reached the statement, and both ran in one transaction
+    // (now() is the transaction start, before the statement's own start).
+    expect(rows).toEqual([{ s: a, in_tx: false }]);
+    expect(log).toEqual(['batch of 2', 'release']);
+    // The transaction ended with the batch: the setting is gone from the session.
+    const c = await pool1.connect();
+    try {
+      const after = await c.query(`SELECT current_setting('app.org_id', true) AS s`);
+      expect([null, '']).toContain(after.rows[0]?.s);
+    } finally {
+      c.release();
+    }
+  });
+
+  it('a withTenant scope sends BEGIN, the tenant setting and its first statement in one round trip, then one per statement and COMMIT', async () => {
+    const a = (pgBackend as Backend).orgs.ids[0] as string;
+    const { driver, log } = exchanges(pgDriver(pool1));
+    const seen = await as(a, () =>
+      withTenant(driver, async (tx) => {
+        const one = await tx.query<{ s: string }>(`SELECT current_setting('app.org_id') AS s`);
+        const two = await tx.query<{ s: string }>(`SELECT current_setting('app.org_id') AS s`);
+        return [one.rows[0]?.s, two.rows[0]?.s];
+      }),
+    );
+    expect(seen).toEqual([a, a]);
+    expect(log).toEqual(['batch of 3', 'query', 'simple COMMIT', 'release']);
+  });
+
+  it('a write batched behind a failed connection check is not committed, and the connection is destroyed', async () => {
+    const [a, b] = (pgBackend as Backend).orgs.ids as [string, string];
+    const driver = pgDriver(pool1);
+    for (const run of [
+      (title: string) =>
+        tenantQuery(driver, 'INSERT INTO app.notes (org_id, title) VALUES ($1, $2)', [a, title]),
+      (title: string) =>
+        withTenant(driver, (tx) =>
+          tx.query('INSERT INTO app.notes (org_id, title) VALUES ($1, $2)', [a, title]),
+        ),
+    ]) {
+      const c = await pool1.connect();
+      await c.query(`SELECT set_config('app.org_id', $1, false)`, [b]);
+      c.release();
+      const title = `behind-dirty-${randomUUID()}`;
+      expect(await codeOf(as(a, () => run(title)))).toBe('ERR_TENANCY_DIRTY_CONNECTION');
+      const { rows } = await (sandbox as Sandbox).superClient.query(
+        'SELECT 1 FROM app.notes WHERE title = $1',
+        [title],
+      );
+      expect(rows).toEqual([]);
+      // The next checkout is a fresh session without the leftover setting.
+      const { rows: next } = await as(a, () =>
+        tenantQuery<{ org_id: string }>(driver, 'SELECT org_id FROM app.notes'),
+      );
+      for (const r of next) expect(r.org_id).toBe(a);
+    }
+  });
+
+  it('a statement that fails inside a single-statement batch commits nothing and destroys the connection', async () => {
+    const a = (pgBackend as Backend).orgs.ids[0] as string;
+    const { driver, log } = exchanges(pgDriver(pool1));
+    const title = `failed-batch-${randomUUID()}`;
+    const err = await as(a, () =>
+      tenantQuery(
+        driver,
+        'INSERT INTO app.notes (org_id, title) SELECT $1, $2 FROM generate_series(1, 2) g WHERE 1 / (2 - g) > 0',
+        [a, title],
+      ),
+    ).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/division by zero/);
+    expect(log).toEqual(['batch of 2', 'destroy']);
+    const { rows } = await (sandbox as Sandbox).superClient.query(
+      'SELECT 1 FROM app.notes WHERE title = $1',
+      [title],
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('a node-postgres pool in pipeline mode (no batches) falls back to the checked simple-protocol start', async () => {
+    const [a, b] = (pgBackend as Backend).orgs.ids as [string, string];
+    const piped = new pg.Pool({
+      connectionString: (sandbox as Sandbox).appUrl,
+      max: 1,
+      pipeline: true,
+    } as pg.PoolConfig);
+    piped.on('error', () => {});
+    try {
+      const { driver, log } = exchanges(pgDriver(piped));
+      const { rows } = await as(a, () =>
+        tenantQuery<{ org_id: string }>(driver, 'SELECT org_id FROM app.notes'),
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(r.org_id).toBe(a);
+      expect(log[0]).toMatch(/^simple SELECT current_setting/);
+      expect(log.slice(1)).toEqual(['query', 'simple COMMIT', 'release']);
+      const c = await piped.connect();
+      await c.query(`SELECT set_config('app.org_id', $1, false)`, [b]);
+      c.release();
+      expect(await codeOf(as(a, () => tenantQuery(driver, 'SELECT 1')))).toBe(
+        'ERR_TENANCY_DIRTY_CONNECTION',
+      );
+    } finally {
+      await piped.end();
+    }
   });
 
   it('a connection is reused after a clean commit and destroyed after any error', async () => {
