@@ -281,13 +281,27 @@ export function validIpv6(s: string): boolean {
 
 /** Dotted-quad IPv4 without leading zeros. */
 export function validIpv4(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || (p.length > 1 && p.startsWith('0')) || Number(p) > 255)
-      return false;
+  // Four dot-separated decimal octets 0-255 without leading zeros; one pass, no allocation.
+  let parts = 0;
+  let i = 0;
+  const n = s.length;
+  while (i <= n) {
+    let v = 0;
+    let len = 0;
+    let first = -1;
+    while (i < n && isDigit(s.charCodeAt(i))) {
+      if (len === 0) first = s.charCodeAt(i);
+      v = v * 10 + (s.charCodeAt(i) - 48);
+      len++;
+      i++;
+    }
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && first === 48)) return false;
+    parts++;
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 46 || parts === 4) return false;
+    i++;
   }
-  return true;
+  return parts === 4;
 }
 
 function iban(text: string, s: number, sink: CandidateSink, order: number): number {

@@ -1,6 +1,7 @@
 import type { Finding } from './finding.ts';
 import { type MaskPathsOptions, maskPaths } from './redact-path.ts';
 import {
+  CleanMemo,
   type RedactionRun,
   type RedactTextOptions,
   redactStringWithRun,
@@ -224,6 +225,8 @@ interface Walk {
   readonly mask: MaskPathsOptions | undefined;
   readonly seen: Map<object, unknown>;
   readonly newRun: () => RedactionRun;
+  /** Present when the scanner is the built-in one (deterministic). */
+  readonly clean: CleanMemo | undefined;
   run: RedactionRun | undefined;
 }
 
@@ -273,7 +276,7 @@ function scanString(w: Walk, s: string): string {
   let out = s;
   if (w.scan && s.length >= MIN_SCAN) {
     w.run ??= w.newRun();
-    out = redactStringWithRun(w.run, s);
+    out = redactStringWithRun(w.run, s, w.clean);
   }
   return w.mask === undefined ? out : maskPaths(out, w.mask);
 }
@@ -461,6 +464,8 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
   const m = options?.maskPaths;
   const mask = m === true ? {} : m === false || m === undefined ? undefined : m;
   const newRun = runFactory(options);
+  // Only the built-in scanner is known to be deterministic; a caller's may not be.
+  const clean = scan && options?.scanner === undefined ? new CleanMemo() : undefined;
   // A fresh run per call: placeholder numbers (and the values behind them)
   // are never kept between calls unless the caller passes a vault.
   return <T>(value: T): T => {
@@ -472,6 +477,7 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
       mask,
       seen: new Map(),
       newRun,
+      clean,
       run: undefined,
     };
     if (scan) seedCensoredValues(w, value, rootNodes);

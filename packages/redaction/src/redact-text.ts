@@ -172,10 +172,35 @@ export function redactWithRun(
  * {@link redactWithRun} for callers that need only the text (object
  * redaction of many short strings): no result object when nothing is found.
  */
-export function redactStringWithRun(run: RedactionRun, text: string): string {
-  const found = run.scanner.scan(text);
+export function redactStringWithRun(run: RedactionRun, text: string, clean?: CleanMemo): string {
+  let found: readonly Finding[];
+  const memo = clean !== undefined && text.length <= CleanMemo.MAX_LENGTH;
+  if (memo && clean.has(text)) found = NONE;
+  else {
+    found = run.scanner.scan(text);
+    if (memo && found.length === 0) clean.add(text);
+  }
   if (found.length === 0 && !containsKnown(run, text)) return text;
   return redactFound(run, text, found, false).text;
+}
+
+/**
+ * Short strings in which a deterministic scanner found nothing, remembered
+ * by a compiled object redactor: log records repeat the same host names,
+ * user agents and content types. Values flagged earlier in a run are still
+ * looked for in remembered strings. Bounded; holds no string with a finding.
+ */
+export class CleanMemo {
+  static readonly MAX_LENGTH = 160;
+  static readonly MAX_SIZE = 2048;
+  readonly #set = new Set<string>();
+  has(text: string): boolean {
+    return this.#set.has(text);
+  }
+  add(text: string): void {
+    if (this.#set.size >= CleanMemo.MAX_SIZE) this.#set.clear();
+    this.#set.add(text);
+  }
 }
 
 function redactFound(

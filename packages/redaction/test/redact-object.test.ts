@@ -58,6 +58,19 @@ describe('redactObject', () => {
     expect(redactObject({ msg: pw, password: pw }, { scanValues: false }).msg).toBe(pw);
   });
 
+  it('a compiled redactor still replaces a censored value inside a string it has already seen clean', () => {
+    const redact = createObjectRedactor();
+    const note = 'deploy finished with zq9-Xv4!pLm8 in the logs';
+    // First call: nothing in the note is a secret on its own.
+    expect(redact({ note })).toEqual({ note });
+    // Second call: the same note now repeats a value censored under `password`.
+    const out = redact({ password: 'zq9-Xv4!pLm8', note });
+    expect(out.password).toBe('[REDACTED]');
+    expect(out.note).not.toContain('zq9-Xv4!pLm8');
+    // Third call: clean again, so the note is returned unchanged.
+    expect(redact({ note })).toEqual({ note });
+  });
+
   it('censors pino-style paths: dotted, wildcard, bracketed and indexed', () => {
     const input = {
       req: { headers: { authorization: 'a', 'x-forwarded-for': '1.2.3.4', host: 'h' } },
