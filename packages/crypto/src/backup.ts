@@ -195,13 +195,71 @@ class ByteQueue {
   }
 }
 
-function chunkNonce(counter: number, last: boolean): Buffer {
-  const n = Buffer.alloc(12);
+/** Writes the STREAM nonce of chunk `counter` into `n` (12 bytes, reused per stream). */
+function setChunkNonce(n: Buffer, counter: number, last: boolean): Buffer {
   // 11-byte big-endian counter; 2^53 chunks is far beyond any file.
-  n.writeUIntBE(Math.floor(counter / 2 ** 32), 3, 4);
+  n.fill(0, 0, 3);
+  n.writeUInt32BE(Math.floor(counter / 2 ** 32), 3);
   n.writeUInt32BE(counter >>> 0, 7);
   n[11] = last ? 1 : 0;
   return n;
+}
+
+/**
+ * Backpressure inside one write: a transform that turns one large write into
+ * many chunks stops pushing as soon as the readable side is full, keeps the
+ * write's callback, and resumes when the consumer reads. So the readable
+ * buffer never holds more than its high-water mark plus one chunk, whatever
+ * the size of the writes.
+ */
+abstract class ChunkedTransform extends Transform {
+  /** The callback of the write being worked off, until its chunks are out. */
+  private pendingWrite: TransformCallback | undefined;
+  /** False after a push() that filled the readable side. */
+  protected wantsMore = true;
+
+  /** Pushes and records whether the readable side wants more. */
+  protected pushChunk(b: Buffer): void {
+    if (!this.push(b)) this.wantsMore = false;
+  }
+
+  /** Emits chunks while the consumer wants them; true when the queued input is worked off. */
+  protected abstract pump(): boolean;
+
+  /** Runs `pump` for the current write; calls its callback once its chunks are out. */
+  protected work(cb: TransformCallback): void {
+    this.pendingWrite = cb;
+    this.continueWrite();
+  }
+
+  /** Guards against a read() re-entering pump() from inside a push(). */
+  private pumping = false;
+
+  private continueWrite(): void {
+    const cb = this.pendingWrite;
+    if (cb === undefined || this.pumping) return;
+    this.wantsMore = true;
+    this.pumping = true;
+    let done: boolean;
+    try {
+      done = this.pump();
+    } catch (e) {
+      this.pendingWrite = undefined;
+      cb(e as Error);
+      return;
+    } finally {
+      this.pumping = false;
+    }
+    if (done) {
+      this.pendingWrite = undefined;
+      cb();
+    }
+  }
+
+  override _read(size: number): void {
+    if (this.pendingWrite !== undefined) this.continueWrite();
+    else super._read(size);
+  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -240,15 +298,18 @@ async function buildHeader(options: BackupEncryptOptions, fileKey: Uint8Array): 
   return Buffer.from(`${macInput} ${toB64Raw(headerMac(fileKey, macInput))}\n`, 'latin1');
 }
 
-class AgeEncryptTransform extends Transform {
+class AgeEncryptTransform extends ChunkedTransform {
   private readonly queue = new ByteQueue();
   private readonly ready: Promise<Buffer>;
   private payloadKey: Uint8Array | undefined;
   private counter = 0;
+  private readonly nonce = Buffer.alloc(12);
   private readonly options: BackupEncryptOptions;
 
   constructor(options: BackupEncryptOptions) {
-    super({ writableHighWaterMark: 4 * CHUNK, readableHighWaterMark: 4 * SEALED_CHUNK });
+    // One chunk per side: the readable side holds at most two sealed chunks
+    // (see ChunkedTransform), the writable side one write beyond a chunk.
+    super({ writableHighWaterMark: CHUNK, readableHighWaterMark: SEALED_CHUNK });
     this.options = options;
     const fileKey = randomBytesInternal(16);
     // Validate synchronously so bad recipients throw from the factory.
@@ -277,31 +338,40 @@ class AgeEncryptTransform extends Transform {
     this.push(head);
   }
 
-  private seal(plain: Uint8Array, last: boolean): void {
+  /**
+   * Seals the next `n` queued bytes as one chunk. The plaintext is fed to
+   * the cipher piece by piece as it arrived (no staging copy); each piece's
+   * ciphertext and then the tag are pushed as they come out.
+   */
+  private sealNext(n: number, last: boolean): void {
     const c = createCipheriv(
       'chacha20-poly1305',
       this.payloadKey as Uint8Array,
-      chunkNonce(this.counter, last),
-      {
-        authTagLength: TAG,
-      },
+      setChunkNonce(this.nonce, this.counter++, last),
+      { authTagLength: TAG },
     );
-    const ct = c.update(plain);
+    for (const part of this.queue.takeParts(n)) this.pushChunk(c.update(part));
     c.final();
-    this.counter++;
-    // Two pushes instead of a concatenation: no 64 KiB copy per chunk.
-    this.push(ct);
-    this.push(c.getAuthTag());
+    this.pushChunk(c.getAuthTag());
+  }
+
+  protected pump(): boolean {
+    // Hold back at least one byte: a full chunk is "last" only at the end.
+    while (this.queue.length > CHUNK) {
+      if (!this.wantsMore) return false;
+      this.sealNext(CHUNK, false);
+    }
+    return true;
   }
 
   override _transform(chunk: Buffer | string, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.queue.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    if (this.started) {
+      this.work(cb);
+      return;
+    }
     this.start().then(
-      () => {
-        this.queue.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-        // Hold back at least one byte: a full chunk is "last" only at the end.
-        while (this.queue.length > CHUNK) this.seal(this.queue.take(CHUNK), false);
-        cb();
-      },
+      () => this.work(cb),
       (e: unknown) => cb(e as Error),
     );
   }
@@ -309,7 +379,7 @@ class AgeEncryptTransform extends Transform {
   override _flush(cb: TransformCallback): void {
     this.start().then(
       () => {
-        this.seal(this.queue.take(this.queue.length), true);
+        this.sealNext(this.queue.length, true);
         (this.payloadKey as Uint8Array).fill(0);
         cb();
       },
@@ -374,12 +444,13 @@ function payloadFailed(): CryptoError {
   );
 }
 
-class AgeDecryptTransform extends Transform {
+class AgeDecryptTransform extends ChunkedTransform {
   private readonly queue = new ByteQueue();
   private state: 'header' | 'nonce' | 'payload' | 'done' = 'header';
   private fileKey: Uint8Array | undefined;
   private payloadKey: Uint8Array | undefined;
   private counter = 0;
+  private readonly nonce = Buffer.alloc(12);
   private readonly scalars: Uint8Array[];
   private readonly passphrase: Uint8Array | undefined;
   private readonly maxLogN: number;
@@ -391,7 +462,8 @@ class AgeDecryptTransform extends Transform {
   }
 
   constructor(options: BackupDecryptOptions) {
-    super({ writableHighWaterMark: 4 * SEALED_CHUNK, readableHighWaterMark: 4 * CHUNK });
+    // One chunk per side, as in the encryptor.
+    super({ writableHighWaterMark: SEALED_CHUNK, readableHighWaterMark: CHUNK });
     this.scalars = (options.identities ?? []).map(decodeIdentity);
     this.passphrase = options.passphrase === undefined ? undefined : utf8Bytes(options.passphrase);
     this.maxLogN = options.maxScryptLogN ?? DEFAULT_MAX_SCRYPT_LOG_N;
@@ -405,7 +477,7 @@ class AgeDecryptTransform extends Transform {
     const d = createDecipheriv(
       'chacha20-poly1305',
       this.payloadKey as Uint8Array,
-      chunkNonce(this.counter, last),
+      setChunkNonce(this.nonce, this.counter, last),
       { authTagLength: TAG },
     );
     let total = 0;
@@ -431,7 +503,7 @@ class AgeDecryptTransform extends Transform {
   }
 
   private pushAll(parts: readonly Buffer[]): void {
-    for (const p of parts) this.push(p);
+    for (const p of parts) this.pushChunk(p);
   }
 
   /** Bytes of the header scanned so far, and the start of the current line. */
@@ -494,27 +566,38 @@ class AgeDecryptTransform extends Transform {
       (this.fileKey as Uint8Array).fill(0);
       this.state = 'payload';
     }
-    if (this.state === 'payload') this.payload(final);
+    if (this.state === 'payload' && final) this.finish();
   }
 
-  /** Decrypts every complete chunk that is surely not the last (synchronous). */
-  private payload(final: boolean): void {
-    while (this.queue.length > SEALED_CHUNK) {
-      const sealed = this.queue.takeParts(SEALED_CHUNK);
-      const plain = this.open(sealed, false);
-      if (plain === undefined) {
-        if (this.open(sealed, true) !== undefined) {
-          throw new CryptoError(
-            'ERR_CRYPTO_AGE_TRAILING_DATA',
-            'age file has trailing data after its last chunk',
-          );
-        }
-        throw payloadFailed();
+  /** Decrypts the next complete chunk, which is surely not the last (more bytes follow). */
+  private openNext(): void {
+    const sealed = this.queue.takeParts(SEALED_CHUNK);
+    const plain = this.open(sealed, false);
+    if (plain === undefined) {
+      if (this.open(sealed, true) !== undefined) {
+        throw new CryptoError(
+          'ERR_CRYPTO_AGE_TRAILING_DATA',
+          'age file has trailing data after its last chunk',
+        );
       }
-      this.counter++;
-      this.pushAll(plain);
+      throw payloadFailed();
     }
-    if (!final) return;
+    this.counter++;
+    this.pushAll(plain);
+  }
+
+  /** Decrypts queued chunks while the consumer wants them (synchronous: no promise per write). */
+  protected pump(): boolean {
+    while (this.queue.length > SEALED_CHUNK) {
+      if (!this.wantsMore) return false;
+      this.openNext();
+    }
+    return true;
+  }
+
+  /** At the end of the input: the remaining chunks, the last one flagged as last. */
+  private finish(): void {
+    while (this.queue.length > SEALED_CHUNK) this.openNext();
     const rest = this.queue.length;
     if (rest === 0 && this.counter > 0) throw truncated('the last chunk is missing');
     if (rest < TAG) throw truncated('inside a chunk');
@@ -539,18 +622,14 @@ class AgeDecryptTransform extends Transform {
     if (this.state === 'header') this.scanHeader(buf);
     this.queue.push(buf);
     if (this.state === 'payload') {
-      // The hot path stays synchronous: no promise per write.
-      try {
-        this.payload(false);
-      } catch (e) {
-        cb(e as Error);
-        return;
-      }
-      cb();
+      this.work(cb);
       return;
     }
     this.advance(false).then(
-      () => cb(),
+      () => {
+        if (this.state === 'payload') this.work(cb);
+        else cb();
+      },
       (e: unknown) => cb(e as Error),
     );
   }

@@ -96,6 +96,36 @@ describe('age backups: format and API', () => {
     expect(Buffer.compare(Buffer.concat(dec), Buffer.from(plain))).toBe(0);
   });
 
+  it('works off one large write as the consumer reads: neither stream queues more than three chunks for it', async () => {
+    // Reads one piece per event-loop turn, giving the stream every chance
+    // to run ahead, and records how much it had queued for the reader.
+    async function readSlowly(s: Readable): Promise<{ data: Buffer; maxQueued: number }> {
+      const parts: Buffer[] = [];
+      let maxQueued = 0;
+      for await (const c of s) {
+        // Each read takes everything queued, so a piece's size is what was queued.
+        parts.push(c as Buffer);
+        maxQueued = Math.max(maxQueued, (c as Buffer).length);
+        await new Promise((r) => setImmediate(r));
+      }
+      return { data: Buffer.concat(parts), maxQueued };
+    }
+    const plain = bytes(40 * KIB64 + 123);
+    const enc = createBackupEncryptStream({ recipients: [recipient] });
+    enc.end(Buffer.from(plain)); // one write of 40 chunks and a bit
+    const file = await readSlowly(enc);
+    // At most two sealed chunks while the write is worked off (one queued,
+    // one made by the read itself) and the last chunk pushed at the end, plus
+    // the header and payload nonce queued first. Working the write off at
+    // once would queue all 41 chunks.
+    expect(file.maxQueued).toBeLessThanOrEqual(3 * (KIB64 + 16) + headerLength(file.data) + 16);
+    const dec = createBackupDecryptStream({ identities: [identity] });
+    dec.end(file.data); // the whole file in one write
+    const back = await readSlowly(dec);
+    expect(back.maxQueued).toBeLessThanOrEqual(3 * KIB64);
+    expect(Buffer.compare(back.data, Buffer.from(plain))).toBe(0);
+  });
+
   it('decrypts a file whose header arrives one byte per write', async () => {
     const plain = bytes(KIB64 + 5, 3);
     const file = Buffer.from(await encryptBackup(plain, { recipients: [recipient] }));
