@@ -7,6 +7,7 @@ import {
   type AtomicFile,
   fileIdentity,
   readOrNull,
+  replaceFileAtomic,
   settleAll,
   withLockFile,
   writeConfigLocked,
@@ -132,13 +133,21 @@ export function containmentBlock(hooksDir: string, remotes: readonly string[]): 
 
 /** Reads the state record, or `null` when the repository is not contained. */
 export async function readState(layout: WorktreeLayout): Promise<ContainmentState | null> {
+  return (await readStateText(layout))?.state ?? null;
+}
+
+/** The state record and its exact text (so an unchanged record is not written again). */
+async function readStateText(
+  layout: WorktreeLayout,
+): Promise<{ readonly state: ContainmentState; readonly text: string } | null> {
   const raw = await readOrNull(join(layout.containmentDir, 'state.json'));
   if (raw === null) return null;
   try {
-    const parsed = JSON.parse(raw.toString('utf8')) as ContainmentState;
+    const text = raw.toString('utf8');
+    const parsed = JSON.parse(text) as ContainmentState;
     if (parsed.version !== 1 || typeof parsed.worktrees !== 'object')
       throw new Error('bad version');
-    return parsed;
+    return { state: parsed, text };
   } catch (cause) {
     throw new ContainmentError(
       'ERR_CONTAINMENT_STATE_CORRUPT',
@@ -342,25 +351,40 @@ async function installCommonPrePush(
   return { hadOriginal, createdHooksDir };
 }
 
-/** Writes the state record and the two lists the hooks read (contained git dirs, contained worktrees). */
-async function saveState(layout: WorktreeLayout, state: ContainmentState): Promise<void> {
+/**
+ * Writes the state record and the two lists the hooks read (contained git
+ * dirs, contained worktrees). `previousText` is the record as read under the
+ * same lock: a record known to differ from it is written without reading the
+ * file again.
+ */
+async function saveState(
+  layout: WorktreeLayout,
+  state: ContainmentState,
+  previousText: string | undefined,
+): Promise<void> {
   const lines = (xs: readonly string[]): string =>
     [...xs]
       .sort()
       .map((l) => `${l}\n`)
       .join('');
-  await writeFilesAtomic([
-    { path: join(layout.containmentDir, 'state.json'), content: stableJson(state), mode: 0o644 },
-    {
-      path: join(layout.containmentDir, 'contained'),
-      content: lines(Object.keys(state.worktrees)),
-      mode: 0o644,
-    },
-    {
-      path: join(layout.containmentDir, 'contained-worktrees'),
-      content: lines(Object.values(state.worktrees).map((w) => w.worktree)),
-      mode: 0o644,
-    },
+  const statePath = join(layout.containmentDir, 'state.json');
+  const text = stableJson(state);
+  await settleAll([
+    text === previousText
+      ? writeFileAtomic(statePath, text, 0o644)
+      : replaceFileAtomic(statePath, Buffer.from(text, 'utf8'), 0o644),
+    writeFilesAtomic([
+      {
+        path: join(layout.containmentDir, 'contained'),
+        content: lines(Object.keys(state.worktrees)),
+        mode: 0o644,
+      },
+      {
+        path: join(layout.containmentDir, 'contained-worktrees'),
+        content: lines(Object.values(state.worktrees).map((w) => w.worktree)),
+        mode: 0o644,
+      },
+    ]),
   ]);
 }
 
@@ -424,7 +448,8 @@ export async function installContainment(
         };
   const early = startConfigListing(layout, env);
   return withLockFile(join(layout.commonDir, 'palisade.lock'), async () => {
-    let state = (await readState(layout)) ?? emptyState(scan);
+    const stored = await readStateText(layout);
+    let state = stored?.state ?? emptyState(scan);
     const [entries] = await settleAll([
       settleConfig(layout, early, env),
       writeRepositoryFiles(layout, scan),
@@ -494,7 +519,7 @@ export async function installContainment(
       preCommitScan: scan,
       worktrees: { ...state.worktrees, [layout.gitDir]: entry },
     };
-    await saveState(layout, state);
+    await saveState(layout, state, stored?.text);
     return {
       worktree: layout.worktree,
       gitDir: layout.gitDir,
@@ -646,7 +671,8 @@ export async function uninstallContainment(
     return { worktree: layout.worktree, wasContained: false, removedRepositoryLayers: false };
   }
   return withLockFile(lockPath, async () => {
-    const state = (await readState(layout)) ?? emptyState('off');
+    const stored = await readStateText(layout);
+    const state = stored?.state ?? emptyState('off');
     const entry = state.worktrees[layout.gitDir];
     let wasContained = entry !== undefined;
     if (entry !== undefined) await restoreWorktreeConfig(entry);
@@ -683,7 +709,7 @@ export async function uninstallContainment(
       await removeRepositoryLayers(layout, state, env);
       return { worktree: layout.worktree, wasContained, removedRepositoryLayers: true };
     }
-    await saveState(layout, { ...state, worktrees: rest });
+    await saveState(layout, { ...state, worktrees: rest }, stored?.text);
     return { worktree: layout.worktree, wasContained, removedRepositoryLayers: false };
   });
 }

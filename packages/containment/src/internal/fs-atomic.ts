@@ -91,6 +91,16 @@ export async function writeFileAtomic(
     }
     return false;
   }
+  await replaceFileAtomic(path, bytes, mode);
+  return true;
+}
+
+/**
+ * Replaces (or creates) `path` with `bytes` and `mode` through a unique temp
+ * file and a rename, without first reading it: for callers that already know
+ * the content differs.
+ */
+export async function replaceFileAtomic(path: string, bytes: Buffer, mode: number): Promise<void> {
   const tmp = `${path}.palisade-${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, bytes, { mode, flag: 'wx' });
@@ -100,7 +110,6 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true });
     throw e;
   }
-  return true;
 }
 
 /** One file for {@link writeFilesAtomic}. */
