@@ -13,6 +13,13 @@ export {
   signCheckpoint,
   type VerifiedCheckpoint,
 } from './checkpoint.ts';
+export {
+  type CosignerOptions,
+  cosignatureTimestamp,
+  cosignerFromSeed,
+  cosignerFromSigningKey,
+  formatCosignerVerifierKey,
+} from './cosignature.ts';
 export { AuditLogError, type AuditLogErrorCode, type AuditLogErrorOptions } from './errors.ts';
 export {
   type AuditEventInput,

@@ -7,7 +7,8 @@ import {
   utf8DecodeStrict,
   utf8Encode,
 } from './internal/bytes.ts';
-import { sha256 } from './internal/hash.ts';
+import { ALG_COSIGNATURE_V1, cosignatureVerifier } from './internal/cosignature-v1.ts';
+import { keyHashOfType } from './internal/note-keys.ts';
 
 /** Signed-note algorithm byte for Ed25519. */
 const ALG_ED25519 = 0x01;
@@ -17,7 +18,10 @@ const MAX_SIGNATURES = 100;
 export interface NoteSigner {
   /** Key name: non-empty, no whitespace, no `+`. */
   readonly name: string;
-  /** First 4 bytes of SHA-256(name || 0x0A || 0x01 || publicKey), big-endian. */
+  /**
+   * First 4 bytes of SHA-256(name || 0x0A || type || publicKey), big-endian;
+   * type 0x01 for note keys, 0x04 for cosignature/v1 cosigners.
+   */
   readonly keyHash: number;
   /** Raw 32-byte Ed25519 public key. */
   readonly publicKey: Uint8Array;
@@ -57,7 +61,8 @@ export interface OpenedNote {
   readonly unverified: readonly NoteSignature[];
 }
 
-function isValidName(name: string): boolean {
+/** A valid signed-note key name (internal). */
+export function isValidName(name: string): boolean {
   // signed-note: non-empty, no Unicode whitespace, no plus sign.
   return name.length > 0 && !/[\s+]/u.test(name) && utf8DecodeStrict(utf8Encode(name)) === name;
 }
@@ -82,11 +87,11 @@ export function noteKeyHash(name: string, publicKey: Uint8Array): number {
   if (publicKey.length !== 32) {
     throw new AuditLogError('ERR_AUDIT_MALFORMED_KEY', 'Ed25519 public key must be 32 bytes');
   }
-  const h = sha256(utf8Encode(name), new Uint8Array([0x0a, ALG_ED25519]), publicKey);
-  return (((h[0] ?? 0) << 24) | ((h[1] ?? 0) << 16) | ((h[2] ?? 0) << 8) | (h[3] ?? 0)) >>> 0;
+  return keyHashOfType(name, ALG_ED25519, publicKey);
 }
 
-function hex8(n: number): string {
+/** Eight lowercase hex digits (internal). */
+export function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 
@@ -131,7 +136,8 @@ function makeVerifier(name: string, keyHash: number, publicKey: Uint8Array): Not
  *
  * Exported from `@palisade/audit-log`.
  *
- * @param vkey - `<name>+<hash hex>+<base64(0x01 || publicKey)>`.
+ * @param vkey - `<name>+<hash hex>+<base64(type || publicKey)>`: type 0x01 for
+ *   an Ed25519 note key, 0x04 for a C2SP cosignature/v1 cosigner (timestamped).
  * @returns A {@link NoteVerifier}.
  * @throws AuditLogError `ERR_AUDIT_MALFORMED_KEY` for any malformed or mismatched key.
  * @example
@@ -152,8 +158,14 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
   const keyB64 = vkey.slice(j + 1);
   if (!isValidName(name) || !/^[0-9a-f]{8}$/.test(hashHex)) throw bad();
   const raw = fromBase64Strict(keyB64);
-  if (raw === undefined || raw.length !== 33 || raw[0] !== ALG_ED25519) throw bad();
+  if (raw === undefined || raw.length !== 33) throw bad();
   const pub = raw.subarray(1);
+  if (raw[0] === ALG_COSIGNATURE_V1) {
+    const v = cosignatureVerifier(name, pub);
+    if (hex8(v.keyHash) !== hashHex) throw bad();
+    return v;
+  }
+  if (raw[0] !== ALG_ED25519) throw bad();
   const hash = noteKeyHash(name, pub);
   if (hex8(hash) !== hashHex) throw bad();
   return makeVerifier(name, hash, pub);
