@@ -79,6 +79,7 @@ export interface Scanner {
 }
 
 const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+const ALLOW_COMMENT = 'palisade:allow';
 const RANK: Readonly<Record<FindingConfidence, number>> = { low: 1, medium: 2, high: 3 };
 const ID_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const MAX_CUSTOM_WINDOW = 512;
@@ -188,13 +189,17 @@ export function createScanner(options: ScanOptions = {}): Scanner {
     for (const k of c.def.keywords) (kwRules[addKw(k.toLowerCase())] as number[]).push(r);
   });
   if (genericOn) for (const k of GENERIC_KEYWORDS) kwGeneric[addKw(k)] = true;
+  const inline = options.allow?.inlineComments !== false;
+  // When the keyword pass runs anyway, it also spots `palisade:allow` comments
+  // (no second search of the whole text); otherwise `includes` does.
+  const allowKw = inline && kwIndex.size > 0 ? addKw(ALLOW_COMMENT) : -1;
+  let allowSeen = false;
   const automaton = automatonFor([...kwIndex.keys()]);
   const kwLens = [...kwIndex.keys()].map((k) => k.length);
   const contextRule = Uint8Array.from(compiled, (c) => (c.def.mode === 'context' ? 1 : 0));
 
   const allowValues = new Set(options.allow?.values ?? []);
   const allowFps = new Set(options.allow?.fingerprints ?? []);
-  const inline = options.allow?.inlineComments !== false;
   const genericOrder = compiled.length;
   const piiOrder = compiled.length + 1;
 
@@ -221,6 +226,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
     for (let t = 0; t < touchedCount; t++) hitCounts[touched[t] as number] = 0;
     touchedCount = 0;
     genericCount = 0;
+    allowSeen = false;
     if (kwRules.length > 0) {
       const count = automaton.collect(text);
       const kw = automaton.hitKeywords;
@@ -238,6 +244,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
           hitCounts[r] = nh + 1;
         }
         if (kwGeneric[k] === true) genericHits[genericCount++] = start;
+        else if (k === allowKw) allowSeen = true;
       }
     }
     for (const c of wholeTextRules) searchWindow(c, text, 0, text.length, sink);
@@ -279,7 +286,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
   };
 
   const finish = (text: string, cands: Candidate[], explain: boolean): Candidate[] => {
-    const hasInline = inline && text.includes('palisade:allow');
+    const hasInline = inline && (allowKw >= 0 ? allowSeen : text.includes(ALLOW_COMMENT));
     for (const c of cands) {
       if (c.outcome !== 'flagged') continue;
       if (RANK[c.confidence] < minRank) {
@@ -294,7 +301,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
       } else if (allowFps.size > 0 && allowFps.has(fingerprintSecret(value))) {
         c.outcome = 'allow-listed';
         c.reason = 'fingerprint is on the allow-list';
-      } else if (hasInline && lineOf(text, c.start).includes('palisade:allow')) {
+      } else if (hasInline && lineOf(text, c.start).includes(ALLOW_COMMENT)) {
         c.outcome = 'allow-listed';
         c.reason = 'a palisade:allow comment is on the same line';
       }
