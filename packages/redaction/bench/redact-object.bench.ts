@@ -91,6 +91,46 @@ describe(`log records with value scanning (${records.length} records = ${KB} of 
   });
 });
 
+/**
+ * The same shape with every string value unique (no repeated host, user agent
+ * or content type): what value scanning costs when nothing repeats, so the
+ * redactor's memo of clean strings cannot help.
+ */
+function uniqueRecord(i: number): Record<string, unknown> {
+  const r = record(i) as {
+    req: { headers: Record<string, string>; remoteAddress: string };
+    res: { headers: Record<string, string> };
+    user: Record<string, unknown>;
+  } & Record<string, unknown>;
+  r['hostname'] = `api-${i.toString(16)}`;
+  r['msg'] = `request ${i} completed in ${i % 97}ms for tenant acme-${i}`;
+  r.req.headers['host'] = `api-${i}.example.com`;
+  r.req.headers['user-agent'] = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/${i}.36 Chrome/${i}.0`;
+  r.req.headers['accept'] = `application/vnd.acme.v${i}+json`;
+  r.req.headers['content-type'] = `application/vnd.acme.v${i}+json`;
+  r.req.remoteAddress = `10.0.${i % 250}.${(i % 200) + 1}`;
+  r.res.headers['content-length'] = `${512 + i}`;
+  r.user['name'] = `Dana ${i}`;
+  r['note'] = i % 10 === 0 ? `rotating key ${AWS}` : `nothing sensitive in request ${i}`;
+  return r;
+}
+const uniqueRecords = Array.from({ length: 200 }, (_, i) => uniqueRecord(i));
+const UNIQUE_KB = `${(uniqueRecords.reduce((n, r) => n + JSON.stringify(r).length, 0) / 1024).toFixed(0)} KB`;
+
+describe(`log records with value scanning, every string unique (${uniqueRecords.length} records = ${UNIQUE_KB} of JSON per op)`, () => {
+  bench(
+    '@palisade/redaction paths + default keys + value scanning + JSON.stringify (unique strings)',
+    () => {
+      // A fresh redactor per op: nothing is remembered from earlier ops.
+      const redact = createObjectRedactor({ paths });
+      for (const r of uniqueRecords) JSON.stringify(redact(r));
+    },
+  );
+  bench('fast-redact 3.5.0 (key paths only, no value scanning, unique strings)', () => {
+    for (const r of uniqueRecords) fast(r);
+  });
+});
+
 const lines = records.map((r) => JSON.stringify(r)).join('\n');
 const text = `${lines}\n`.repeat(4);
 const TEXT_KB = `${(text.length / 1024).toFixed(0)} KB`;

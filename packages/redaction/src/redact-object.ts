@@ -353,6 +353,21 @@ function copyError(w: Walk, err: Error, nodes: readonly PathNode[], depth: numbe
   return out;
 }
 
+/**
+ * `out[key] = v`, except that an own `__proto__` key (as `JSON.parse` makes
+ * it) stays an own property instead of replacing the copy's prototype.
+ */
+function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, {
+      value: v,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  } else out[key] = v;
+}
+
 function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: number): unknown {
   if (typeof value === 'string') return scanString(w, value);
   if (typeof value !== 'object' || value === null) return value;
@@ -375,7 +390,7 @@ function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: numbe
     const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
     w.seen.set(value, out);
     for (const key of Object.keys(value)) {
-      out[key] = childKey(w, key, (value as Record<string, unknown>)[key], nodes, depth);
+      setOwn(out, key, childKey(w, key, (value as Record<string, unknown>)[key], nodes, depth));
     }
     return out;
   }
@@ -425,7 +440,7 @@ function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: numbe
   const out = Object.create(proto) as Record<string, unknown>;
   w.seen.set(value, out);
   for (const key of Object.keys(value)) {
-    out[key] = childKey(w, key, (value as Record<string, unknown>)[key], nodes, depth);
+    setOwn(out, key, childKey(w, key, (value as Record<string, unknown>)[key], nodes, depth));
   }
   return out;
 }

@@ -71,6 +71,21 @@ describe('redactObject', () => {
     expect(redact({ note })).toEqual({ note });
   });
 
+  it('keeps an own __proto__ key as an own property instead of changing the copy prototype', () => {
+    const input = JSON.parse('{"__proto__": {"isAdmin": true, "token": "abc"}, "a": 1}') as Record<
+      string,
+      unknown
+    >;
+    const out = redactObject(input, { scanValues: false });
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect((out as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    expect(Object.keys(out)).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({
+      isAdmin: true,
+      token: '[REDACTED]',
+    });
+  });
+
   it('censors pino-style paths: dotted, wildcard, bracketed and indexed', () => {
     const input = {
       req: { headers: { authorization: 'a', 'x-forwarded-for': '1.2.3.4', host: 'h' } },
