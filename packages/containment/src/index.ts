@@ -74,6 +74,7 @@ export {
   type SandboxResult,
   sandboxProfile,
 } from './sandbox.ts';
+export { type SeatbeltInvocation, seatbeltProfile } from './seatbelt.ts';
 export {
   type ContainmentAlert,
   type ContainmentLayer,

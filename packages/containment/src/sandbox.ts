@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { scrubAgentEnv } from './agent-env.ts';
 import { ContainmentError } from './errors.ts';
 import type { GitEnv } from './internal/git.ts';
 import { resolveLayout } from './internal/layout.ts';
+import { HIDDEN_HOME_DIRS, HIDDEN_HOME_FILES, readOnlyPaths } from './internal/sandbox-paths.ts';
 
 /** Whether the OS sandbox tier can run here, and why not when it cannot. */
 export interface SandboxAvailability {
@@ -81,18 +82,6 @@ export interface SandboxResult {
   readonly stderr: string;
 }
 
-/** Credential stores hidden inside the sandbox (relative to the home directory). */
-const HIDDEN_HOME_DIRS = [
-  '.ssh',
-  '.gnupg',
-  '.config/gh',
-  '.config/glab-cli',
-  '.docker',
-  '.aws',
-  '.kube',
-];
-const HIDDEN_HOME_FILES = ['.git-credentials', '.config/git/credentials', '.netrc', '.npmrc'];
-
 /**
  * Builds the bubblewrap argument list for {@link runSandboxed}: the whole
  * file system read-only, then writable binds for the worktree, the
@@ -120,23 +109,7 @@ export async function sandboxProfile(options: SandboxOptions, tmp: string): Prom
   a.push('--bind', layout.worktree, layout.worktree);
   a.push('--bind', layout.commonDir, layout.commonDir);
   for (const w of options.writable ?? []) a.push('--bind', w, w);
-  const ro = (p: string): void => {
-    if (existsSync(p)) a.push('--ro-bind', p, p);
-  };
-  ro(join(layout.commonDir, 'config'));
-  ro(join(layout.commonDir, 'config.worktree'));
-  ro(join(layout.commonDir, 'hooks'));
-  ro(join(layout.commonDir, 'palisade'));
-  ro(join(layout.worktree, '.git'));
-  const wtDir = join(layout.commonDir, 'worktrees');
-  if (existsSync(wtDir)) {
-    for (const id of readdirSync(wtDir)) {
-      ro(join(wtDir, id, 'config.worktree'));
-      ro(join(wtDir, id, 'commondir'));
-      ro(join(wtDir, id, 'gitdir'));
-    }
-  }
-  if (options.shimDir !== undefined) ro(options.shimDir);
+  for (const p of readOnlyPaths(layout, options.shimDir)) a.push('--ro-bind', p, p);
   const home = options.env?.['HOME'] ?? homedir();
   for (const d of HIDDEN_HOME_DIRS) if (existsSync(join(home, d))) a.push('--tmpfs', join(home, d));
   for (const f of HIDDEN_HOME_FILES)

@@ -27,6 +27,7 @@ const expectedRuntimeExports = [
   'runSandboxed',
   'sandboxProfile',
   'scrubAgentEnv',
+  'seatbeltProfile',
   'uninstallContainment',
   'verifyContainment',
   'writeGitShim',
