@@ -27,6 +27,13 @@ export type TenancyErrorCode =
   | 'ERR_TENANCY_WORKSPACE_NOT_FOUND'
   /** A SQLite statement was refused on the read-only query path. */
   | 'ERR_TENANCY_SQLITE_FORBIDDEN'
+  /**
+   * A workspace database could not be read: a wrong key, no key for an
+   * encrypted file, a key for a plaintext file, or not a database (one code for all).
+   */
+  | 'ERR_TENANCY_DECRYPTION_FAILED'
+  /** An encrypted workspace database was asked for, but the optional peer `better-sqlite3-multiple-ciphers` is not installed. */
+  | 'ERR_TENANCY_ENCRYPTION_UNAVAILABLE'
   /** Row-level security made a registered query lose its index. */
   | 'ERR_TENANCY_INDEX_LOST';
 

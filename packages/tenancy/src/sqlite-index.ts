@@ -10,3 +10,4 @@ export {
   type WorkspaceRow,
   type WorkspaceWriter,
 } from './sqlite.ts';
+export { deriveWorkspaceDatabaseKey, type WorkspaceDatabaseKey } from './sqlite-key.ts';

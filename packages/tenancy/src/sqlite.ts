@@ -1,9 +1,11 @@
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { currentTenant, requireTenant } from './context.ts';
 import { TenancyError } from './errors.ts';
 import { parseWorkspaceId } from './ids.ts';
+import { _rawKeyLiteral, type WorkspaceDatabaseKey } from './sqlite-key.ts';
 
 /** Where one workspace lives under the data directory. */
 export interface WorkspacePath {
@@ -103,6 +105,92 @@ export interface OpenWorkspaceOptions {
    * context that names another workspace, `ERR_TENANCY_CONTEXT_MISMATCH`.
    */
   readonly workspaceId?: string;
+  /**
+   * Opens the file encrypted at rest with this key ({@link deriveWorkspaceDatabaseKey}):
+   * SQLCipher 4 format (AES-256-CBC with an HMAC-SHA-512 per page) through
+   * the optional peer `better-sqlite3-multiple-ciphers`, raw key (no
+   * passphrase KDF), temporary tables in memory. The key must belong to the
+   * same workspace (`ERR_TENANCY_CONTEXT_MISMATCH` otherwise).
+   */
+  readonly databaseKey?: WorkspaceDatabaseKey;
+}
+
+type DatabaseConstructor = typeof Database;
+let cipherModule: DatabaseConstructor | null | undefined;
+
+function cipherDatabase(): DatabaseConstructor {
+  if (cipherModule === undefined) {
+    try {
+      cipherModule = createRequire(import.meta.url)(
+        'better-sqlite3-multiple-ciphers',
+      ) as DatabaseConstructor;
+    } catch {
+      cipherModule = null;
+    }
+  }
+  if (cipherModule === null) {
+    throw new TenancyError(
+      'ERR_TENANCY_ENCRYPTION_UNAVAILABLE',
+      'encrypted workspace databases need the optional peer better-sqlite3-multiple-ciphers',
+    );
+  }
+  return cipherModule;
+}
+
+function unreadable(): TenancyError {
+  return new TenancyError(
+    'ERR_TENANCY_DECRYPTION_FAILED',
+    'the workspace database could not be read with the given key',
+  );
+}
+
+/**
+ * Opens the file (with the cipher build when a key is given), applies the key
+ * and reads the schema once, so a wrong or missing key fails here, typed.
+ */
+function openFile(
+  path: WorkspacePath,
+  databaseKey: WorkspaceDatabaseKey | undefined,
+  options: Database.Options,
+): Database.Database {
+  let key: string | undefined;
+  if (databaseKey !== undefined) {
+    if (databaseKey?.workspaceId !== path.workspaceId) {
+      throw new TenancyError(
+        'ERR_TENANCY_CONTEXT_MISMATCH',
+        'the database key belongs to another workspace',
+      );
+    }
+    key = _rawKeyLiteral(databaseKey);
+  }
+  const Ctor = key === undefined ? Database : cipherDatabase();
+  let db: Database.Database;
+  try {
+    db = new Ctor(path.file, options);
+  } catch (e) {
+    throw new TenancyError(
+      'ERR_TENANCY_WORKSPACE_NOT_FOUND',
+      'the workspace database does not exist',
+      {
+        cause: e,
+      },
+    );
+  }
+  try {
+    if (key !== undefined) {
+      db.pragma(`cipher = 'sqlcipher'`);
+      db.pragma('legacy = 4');
+      db.pragma(`key = ${key}`);
+      // Sorts and temporary tables stay in memory, never in a plaintext temp file.
+      db.pragma('temp_store = MEMORY');
+    }
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (e) {
+    db.close();
+    if ((e as { code?: unknown })?.code === 'SQLITE_NOTADB') throw unreadable();
+    throw e;
+  }
+  return db;
 }
 
 function locate(options: OpenWorkspaceOptions): WorkspaceLocation {
@@ -191,7 +279,10 @@ function checkCommon(sql: string): string[] {
   if (typeof sql !== 'string' || sql.includes('\0')) throw forbidden();
   const w = words(sql);
   if (w.length === 0) throw forbidden();
-  for (const x of w) if (ALWAYS_FORBIDDEN.has(x)) throw forbidden();
+  for (const x of w) {
+    // sqlite3mc_config / sqlite3mc_codec_data: cipher settings of the encrypted build.
+    if (ALWAYS_FORBIDDEN.has(x) || x.startsWith('sqlite3mc_')) throw forbidden();
+  }
   return w;
 }
 
@@ -267,7 +358,8 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
  * @param options - Data directory and workspace id (default: the current tenant's workspace).
  * @returns A reader.
  * @throws TenancyError `ERR_TENANCY_PATH_ESCAPE`, `ERR_TENANCY_WORKSPACE_NOT_FOUND`, `ERR_TENANCY_INVALID_ARGUMENT`,
- * `ERR_TENANCY_NO_CONTEXT` (no id and no workspace in context), `ERR_TENANCY_CONTEXT_MISMATCH`.
+ * `ERR_TENANCY_NO_CONTEXT` (no id and no workspace in context), `ERR_TENANCY_CONTEXT_MISMATCH` (also: a key of
+ * another workspace), `ERR_TENANCY_DECRYPTION_FAILED` (wrong or missing key), `ERR_TENANCY_ENCRYPTION_UNAVAILABLE`.
  * @example
  * ```ts
  * const r = openWorkspaceReader({ dataDir, workspaceId: 'docs' });
@@ -276,18 +368,7 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
  */
 export function openWorkspaceReader(options: OpenWorkspaceOptions): WorkspaceReader {
   const path = resolveWorkspacePath(locate(options));
-  let db: Database.Database;
-  try {
-    db = new Database(path.file, { readonly: true, fileMustExist: true });
-  } catch (e) {
-    throw new TenancyError(
-      'ERR_TENANCY_WORKSPACE_NOT_FOUND',
-      'the workspace database does not exist',
-      {
-        cause: e,
-      },
-    );
-  }
+  const db = openFile(path, options.databaseKey, { readonly: true, fileMustExist: true });
   harden(db, true);
   return Object.freeze({
     path,
@@ -314,7 +395,7 @@ export function openWorkspaceReader(options: OpenWorkspaceOptions): WorkspaceRea
  * @param options - Data directory and workspace id (default: the current tenant's workspace), plus `create`.
  * @returns A writer.
  * @throws TenancyError `ERR_TENANCY_PATH_ESCAPE`, `ERR_TENANCY_WORKSPACE_NOT_FOUND`, `ERR_TENANCY_INVALID_ARGUMENT`,
- * `ERR_TENANCY_NO_CONTEXT`, `ERR_TENANCY_CONTEXT_MISMATCH`.
+ * `ERR_TENANCY_NO_CONTEXT`, `ERR_TENANCY_CONTEXT_MISMATCH`, `ERR_TENANCY_DECRYPTION_FAILED`, `ERR_TENANCY_ENCRYPTION_UNAVAILABLE`.
  * @example
  * ```ts
  * const w = openWorkspaceWriter({ dataDir, workspaceId: 'docs', create: true });
@@ -336,18 +417,7 @@ export function openWorkspaceWriter(
     }
   }
   path = resolveWorkspacePath(location);
-  let db: Database.Database;
-  try {
-    db = new Database(path.file, { fileMustExist: options.create !== true });
-  } catch (e) {
-    throw new TenancyError(
-      'ERR_TENANCY_WORKSPACE_NOT_FOUND',
-      'the workspace database does not exist',
-      {
-        cause: e,
-      },
-    );
-  }
+  const db = openFile(path, options.databaseKey, { fileMustExist: options.create !== true });
   // Re-check after open: the file we opened is the file we validated.
   try {
     resolveWorkspacePath(location);

@@ -111,15 +111,24 @@ describe.skipIf(inject('pgUrl') === '')('Citus profile on a single Postgres node
 
 // A real Citus cluster is not installable on this machine; this suite runs
 // only where PALISADE_TEST_CITUS_URL names a coordinator (superuser URL) with
-// the citus extension, and checks that the tenant query is a single-shard
-// router plan and that SET LOCAL reaches the workers.
+// the citus extension (and roles propagated to the workers, Citus >= 11). It
+// checks, through withCitusTenant as a request role without privileges, that a
+// tenant statement is a single-shard router plan, that SET LOCAL reaches the
+// workers (a multi-shard statement sees the current org's rows, not none) and
+// that the policies hold there (not the other org's rows).
 describe.skipIf((process.env.PALISADE_TEST_CITUS_URL ?? '') === '')('Citus cluster', () => {
-  it('a tenant statement with org_id = $n is a router plan and policies hold on the workers', async () => {
-    const c = new pg.Client({ connectionString: process.env.PALISADE_TEST_CITUS_URL });
+  it('on a Citus cluster a tenant statement is a router plan, SET LOCAL reaches the workers and the policies hold there', async () => {
+    const adminUrl = process.env.PALISADE_TEST_CITUS_URL ?? '';
+    const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
-    const schema = `pal_citus_${randomUUID().slice(0, 8)}`;
+    const tag = randomUUID().slice(0, 8);
+    const schema = `pal_citus_${tag}`;
+    const role = `pal_citus_app_${tag}`;
+    const password = randomUUID();
     const [a, b] = [randomUUID(), randomUUID()];
+    let pool: pg.Pool | undefined;
     try {
+      await c.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
       await c.query(`CREATE SCHEMA ${schema}`);
       await c.query(
         `CREATE TABLE ${schema}.notes (org_id uuid NOT NULL, id uuid NOT NULL, title text, PRIMARY KEY (org_id, id))`,
@@ -135,12 +144,42 @@ describe.skipIf((process.env.PALISADE_TEST_CITUS_URL ?? '') === '')('Citus clust
       await c.query(
         `CREATE POLICY t ON ${schema}.notes AS RESTRICTIVE USING (org_id = (SELECT NULLIF(current_setting('app.org_id', true), '')::uuid)); CREATE POLICY p ON ${schema}.notes USING (true)`,
       );
+      await c.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+      await c.query(`GRANT SELECT ON ${schema}.notes TO ${role}`);
       const plan = await c.query(`EXPLAIN SELECT title FROM ${schema}.notes WHERE org_id = $1`, [
         a,
       ]);
       expect(JSON.stringify(plan.rows)).toMatch(/Router/);
+      const url = new URL(adminUrl);
+      url.username = role;
+      url.password = password;
+      pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+      pool.on('error', () => {});
+      const driver = pgDriver(pool);
+      const as = <T>(org: string, fn: () => Promise<T>): Promise<T> =>
+        runWithTenant({ orgId: org, actorId: 'citus-test' }, fn);
+      // Single shard: the current org's row.
+      const own = await as(a, () =>
+        withCitusTenant(driver, (tx) =>
+          tx.query<{ title: string }>(`SELECT title FROM ${schema}.notes WHERE org_id = $1`, [a]),
+        ),
+      );
+      expect(own.rows).toEqual([{ title: 'a' }]);
+      // Every shard (the OR defeats routing): the workers saw app.org_id (else
+      // no rows at all) and applied the policy (else org b's row too).
+      const all = await as(a, () =>
+        withCitusTenant(driver, (tx) =>
+          tx.query<{ org_id: string }>(
+            `SELECT org_id::text AS org_id FROM ${schema}.notes WHERE org_id = $1 OR org_id <> $1`,
+            [a],
+          ),
+        ),
+      );
+      expect(all.rows).toEqual([{ org_id: a }]);
     } finally {
+      await pool?.end();
       await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.query(`DROP ROLE IF EXISTS ${role}`);
       await c.end();
     }
   });

@@ -50,6 +50,7 @@ describe('@palisade/tenancy public API', () => {
 
 const expectedSqliteExports = [
   'assertWorkspaceReadStatement',
+  'deriveWorkspaceDatabaseKey',
   'openWorkspaceReader',
   'openWorkspaceWriter',
   'resolveWorkspacePath',
