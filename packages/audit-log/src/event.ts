@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalize, type JsonValue, serializeString } from './canonical-json.ts';
 import { AuditLogError } from './errors.ts';
 import { toBase64, utf8Encode } from './internal/bytes.ts';
+import { fastParseEvent } from './internal/fast-event.ts';
 import { hashLeafText, sha256Base64 } from './internal/hash.ts';
 
 /** One privileged action, as the caller reports it. */
@@ -110,8 +111,6 @@ export type Sidecar =
   | { readonly f: Readonly<Partial<Record<PersonalField, PersonalValue>>> }
   | { readonly erasedBy: number };
 
-const COMMIT_DOMAIN = utf8Encode('palisade.audit.commit.v1\n');
-
 /**
  * The salted-hash commitment of a personal field:
  * SHA-256("palisade.audit.commit.v1\n" || field || "\n" || salt || JCS(value)).
@@ -134,9 +133,17 @@ export function commitPersonalField(
   return commitCanonical(field, salt, canonicalize(value));
 }
 
+/** "palisade.audit.commit.v1\n" || field || "\n", per field. */
+const COMMIT_PREFIX: Readonly<Record<PersonalField, Uint8Array>> = {
+  actorEmail: utf8Encode('palisade.audit.commit.v1\nactorEmail\n'),
+  ip: utf8Encode('palisade.audit.commit.v1\nip\n'),
+  userAgent: utf8Encode('palisade.audit.commit.v1\nuserAgent\n'),
+  details: utf8Encode('palisade.audit.commit.v1\ndetails\n'),
+};
+
 /** {@link commitPersonalField} of a value already in its canonical text. */
 function commitCanonical(field: PersonalField, salt: Uint8Array, valueText: string): string {
-  return sha256Base64(COMMIT_DOMAIN, utf8Encode(`${field}\n`), salt, valueText);
+  return sha256Base64(COMMIT_PREFIX[field], salt, valueText);
 }
 
 /**
@@ -151,6 +158,14 @@ function commitCanonical(field: PersonalField, salt: Uint8Array, valueText: stri
  * ```
  */
 export function parseAuditEvent(input: unknown, allowReserved = false): AuditEventInput {
+  const data = fastParseEvent(input) ?? parseWithSchema(input);
+  if (!allowReserved && data.action.startsWith('audit.')) {
+    throw new AuditLogError('ERR_AUDIT_RESERVED_ACTION', 'the audit.* actions are reserved');
+  }
+  return data;
+}
+
+function parseWithSchema(input: unknown): AuditEventInput {
   const r = auditEventSchema.safeParse(input);
   if (!r.success) {
     const first = r.error.issues[0];
@@ -158,9 +173,6 @@ export function parseAuditEvent(input: unknown, allowReserved = false): AuditEve
       'ERR_AUDIT_INVALID_ARGUMENT',
       `invalid audit event: ${first === undefined ? 'unknown' : `${first.path.join('.')}: ${first.message}`}`,
     );
-  }
-  if (!allowReserved && r.data.action.startsWith('audit.')) {
-    throw new AuditLogError('ERR_AUDIT_RESERVED_ACTION', 'the audit.* actions are reserved');
   }
   return r.data;
 }
