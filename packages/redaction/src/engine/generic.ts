@@ -815,6 +815,8 @@ function rejectValue(
   ) {
     return ['placeholder', 'a hex digest / commit id'];
   }
+  if (cls === 'password' && /^[A-Za-z][a-z]{1,24}:$/.test(v))
+    return ['placeholder', 'a label ending in a colon'];
   if (cls === 'password' && LABEL_WORDS.has(v.toLowerCase()))
     return ['placeholder', 'the word "password" (a label or translation)'];
   if (cls === 'password' && /[ \t]/.test(v.trim())) {

@@ -68,9 +68,9 @@ export const cliRules: readonly RuleDefinition[] = [
   ),
   cli(
     'cli-htpasswd-password',
-    'htpasswd -b (batch mode) password argument',
+    'htpasswd -b (batch mode) password argument (the last argument of the command)',
     ['htpasswd'],
-    `${CMD_EDGE}htpasswd(?:\\.exe)?${ARGS}-[a-zA-Z]{0,5}b[a-zA-Z]{0,5}[ \\t]{1,4}(?:[^\\s'"-][^\\s'"]{0,200}[ \\t]{1,4})?[^\\s'"-][^\\s'"]{0,200}[ \\t]{1,4}${VAL}`,
+    `${CMD_EDGE}htpasswd(?:\\.exe)?${ARGS}-[a-zA-Z]{0,5}b[a-zA-Z]{0,5}[ \\t]{1,4}(?:[^\\s'"-][^\\s'"]{0,200}[ \\t]{1,4})?[^\\s'"-][^\\s'"]{0,200}[ \\t]{1,4}${VAL}['"]?(?=[ \\t]{0,4}(?:[\\r\\n|;&#)>]|$))`,
   ),
   cli(
     'cli-docker-login-password',
