@@ -291,14 +291,14 @@ class PgStore implements PgAuditStore {
     org: string,
   ): Promise<{ next: number; prev: Uint8Array; last: number; acc: RootAccumulator }> {
     const s = this.s;
-    await tx.query(
-      `INSERT INTO ${s}.audit_heads (org, next_seq, prev_hash, last_recorded_at, frontier)
-       VALUES ($1, 0, $2, 0, $3) ON CONFLICT (org) DO NOTHING`,
-      [org, Buffer.from(GENESIS_PREV), Buffer.alloc(0)],
-    );
+    // One round trip: create the head on first use, or lock the existing one
+    // (ON CONFLICT DO UPDATE takes the row lock and returns the latest version,
+    // so concurrent writers of one org queue here).
     const { rows } = await tx.query(
-      `SELECT next_seq, prev_hash, last_recorded_at, frontier FROM ${s}.audit_heads WHERE org = $1 FOR UPDATE`,
-      [org],
+      `INSERT INTO ${s}.audit_heads (org, next_seq, prev_hash, last_recorded_at, frontier)
+       VALUES ($1, 0, $2, 0, $3) ON CONFLICT (org) DO UPDATE SET org = EXCLUDED.org
+       RETURNING next_seq, prev_hash, last_recorded_at, frontier`,
+      [org, Buffer.from(GENESIS_PREV), Buffer.alloc(0)],
     );
     const h = rows[0];
     if (h === undefined) throw new AuditLogError('ERR_AUDIT_CORRUPT', 'missing head row');
@@ -350,26 +350,50 @@ class PgStore implements PgAuditStore {
       last = recordedAt;
       next++;
     }
-    for (let i = 0; i < rows.length; i += 1000) {
-      const chunk = rows.slice(i, i + 1000);
+    // All but the last chunk of rows go in plain multi-row INSERTs; the last
+    // chunk, the head update and the checkpoint that seals the batch go in one
+    // statement (one round trip), inside the same transaction.
+    const CHUNK = 1000;
+    const lastStart = Math.max(0, Math.floor((rows.length - 1) / CHUNK) * CHUNK);
+    const insertValues = (chunk: unknown[][], params: unknown[]): string =>
+      chunk
+        .map((r) => {
+          const b = params.length;
+          params.push(...r);
+          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
+        })
+        .join(', ');
+    const insertSql = (values: string): string =>
+      `INSERT INTO ${s}.audit_entries (org, seq, leaf, leaf_hash, side, recorded_at, subject) VALUES ${values}`;
+    for (let i = 0; i < lastStart; i += CHUNK) {
       const params: unknown[] = [];
-      const values = chunk.map((r) => {
-        const b = params.length;
-        params.push(...r);
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
-      });
-      await tx.query(
-        `INSERT INTO ${s}.audit_entries (org, seq, leaf, leaf_hash, side, recorded_at, subject) VALUES ${values.join(', ')}`,
-        params,
-      );
+      await tx.query(insertSql(insertValues(rows.slice(i, i + CHUNK), params)), params);
     }
+    const note = this.checkpointNote(org, next, head.acc.root(), now());
+    const params: unknown[] = [
+      org,
+      next,
+      Buffer.from(prev),
+      last,
+      Buffer.from(concatBytes(...head.acc.frontier())),
+      note,
+    ];
+    const values = insertValues(rows.slice(lastStart), params);
     await tx.query(
-      `UPDATE ${s}.audit_heads SET next_seq = $2, prev_hash = $3, last_recorded_at = $4, frontier = $5 WHERE org = $1`,
-      [org, next, Buffer.from(prev), last, Buffer.from(concatBytes(...head.acc.frontier()))],
+      `WITH e AS (${insertSql(values)}),
+       h AS (UPDATE ${s}.audit_heads SET next_seq = $2, prev_hash = $3, last_recorded_at = $4, frontier = $5 WHERE org = $1)
+       INSERT INTO ${s}.audit_checkpoints (org, size, note) VALUES ($1, $2, $6)`,
+      params,
     );
-    // Seal the batch in the same transaction: a checkpoint within the commit of every append.
-    await this.insertCheckpoint(tx, org, next, head.acc.root(), now());
     return receipts;
+  }
+
+  /** Signs the checkpoint of an org's log at `size` (the caller stores it). */
+  private checkpointNote(org: string, size: number, root: Uint8Array, time: number): string {
+    return signCheckpoint(
+      { origin: this.originOf(org), size, rootHash: root, extensions: [`time ${time}`] },
+      [this.o.signer],
+    );
   }
 
   private async insertCheckpoint(
@@ -379,10 +403,7 @@ class PgStore implements PgAuditStore {
     root: Uint8Array,
     time: number,
   ): Promise<string> {
-    const note = signCheckpoint(
-      { origin: this.originOf(org), size, rootHash: root, extensions: [`time ${time}`] },
-      [this.o.signer],
-    );
+    const note = this.checkpointNote(org, size, root, time);
     await tx.query(
       `INSERT INTO ${this.s}.audit_checkpoints (org, size, note) VALUES ($1, $2, $3)`,
       [org, size, note],
