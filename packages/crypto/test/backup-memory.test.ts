@@ -70,7 +70,7 @@ function collect(child: ReturnType<typeof spawn>, name: string): Promise<Result>
 }
 
 describe('age backup streams use bounded memory', () => {
-  it('1 GiB through an encrypting and a decrypting process grows each one’s live memory by at most 4 chunks + 1 MiB', async () => {
+  it('1 GiB through an encrypting and a decrypting process grows the live memory of each by at most 4 chunks + 1 MiB', async () => {
     const identity = generateAgeIdentity();
     const recipient = ageRecipientFromIdentity(identity);
     const every = String(8 * MIB);
