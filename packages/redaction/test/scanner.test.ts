@@ -175,13 +175,20 @@ describe('passphrases and command-line passwords', () => {
   const secrets = createScanner({ detectors: ['secret'] });
   const spans = (text: string) => secrets.scan(text).map((f) => text.slice(f.start, f.end));
 
-  it('flags passphrases with blanks under password names, quoted or alone on their line', () => {
+  it('flags passphrases with blanks and wallet mnemonics under password names, quoted or alone on their line', () => {
     expect(spans('password = "correct horse battery staple"')).toEqual([
       'correct horse battery staple',
     ]);
     expect(spans('PASSWORD="my secret phrase"')).toEqual(['my secret phrase']);
     expect(spans('SMTP_PASSWORD=tiger lily moon river')).toEqual(['tiger lily moon river']);
     expect(spans('  passphrase: Velvet hammer glacier 42')).toEqual(['Velvet hammer glacier 42']);
+    expect(spans('  password: tiger lily moon river # rotated in May')).toEqual([
+      'tiger lily moon river',
+    ]);
+    const words12 =
+      'abandon ability able about above absent absorb abstract absurd abuse access accident';
+    expect(spans(`WALLET_MNEMONIC="${words12}"`)).toEqual([words12]);
+    expect(spans(`  seed_phrase: ${words12}`)).toEqual([words12]);
     // A bare value followed by a command is not a passphrase: only the value is flagged.
     expect(spans('PGPASSWORD=Xk9mQ2vL7zT psql -h db -U app')).toEqual(['Xk9mQ2vL7zT']);
   });
@@ -196,6 +203,8 @@ describe('passphrases and command-line passwords', () => {
       'password: "Forgot your password?"',
       '  password: must contain a digit and a symbol',
       'passphrase: "Enter a passphrase to unlock the key"',
+      'mnemonic: "Enter your 12-word recovery phrase"',
+      'description: "abandon ability able about above absent absorb abstract absurd abuse access accident"',
     ]) {
       expect(secrets.scan(text), text).toEqual([]);
     }

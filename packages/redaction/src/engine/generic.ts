@@ -16,6 +16,8 @@ export const GENERIC_KEYWORDS: readonly string[] = [
   'key',
   'auth',
   'credential',
+  'mnemonic',
+  'phrase',
 ];
 
 type NameClass = 'password' | 'secret' | 'weak';
@@ -390,6 +392,15 @@ function verdictFor(
   return v;
 }
 
+const PHRASE_QUALIFIERS = new Set(['seed', 'recovery', 'secret', 'backup', 'wallet', 'pass']);
+const PHRASE_SECRET_WORDS = new Set([
+  'seedphrase',
+  'recoveryphrase',
+  'secretphrase',
+  'backupphrase',
+  'walletphrase',
+]);
+
 function classifyNameUncached(ident: string): NameClass | null {
   const words = splitWords(ident);
   if (words.length === 0) return null;
@@ -400,6 +411,9 @@ function classifyNameUncached(ident: string): NameClass | null {
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     if (PASSWORD_WORDS.has(w) || w.endsWith('password') || w.endsWith('passwd')) return 'password';
+    // Wallet recovery phrases (BIP-39 mnemonics) are passwords too.
+    if (w.endsWith('mnemonic') || PHRASE_SECRET_WORDS.has(w)) return 'password';
+    if (w === 'phrase' && i > 0 && PHRASE_QUALIFIERS.has(words[i - 1] as string)) return 'password';
     if (
       SECRET_WORDS.has(w) ||
       w.endsWith('secret') ||
@@ -512,6 +526,20 @@ const LABEL_WORDS = new Set(
 
 const PHRASE_WORD = /^[\p{L}\p{N}][\p{L}\p{N}'’!@#$%^&*_+=.,-]{0,23}$/u;
 
+/** A BIP-39-shaped mnemonic: 12, 15, 18, 21 or 24 lowercase words of 3 to 8 letters. */
+export function isMnemonic(v: string): boolean {
+  const words = v.trim().split(/[ \t]+/);
+  if (words.length < 12 || words.length > 24 || words.length % 3 !== 0) return false;
+  return words.every((w) => /^[a-z]{3,8}$/.test(w));
+}
+
+const MNEMONIC_NAME = /mnemonic|(?:seed|recovery|secret|backup|wallet)[_.-]?phrase/i;
+
+/** A value with blanks that is a secret under this password-class name. */
+function isPhraseSecret(v: string, ident: string): boolean {
+  return isPassphrase(v) || (MNEMONIC_NAME.test(ident) && isMnemonic(v));
+}
+
 /**
  * True when a value with blanks reads as a passphrase ("correct horse battery
  * staple") rather than prose or a UI label: 2 to 8 words, no prose, label or
@@ -593,9 +621,12 @@ export function genericAt(
     i++;
     sp++;
   }
+  // `NAME=value` (dotenv, shell) rather than `name: value` (YAML) or `--flag value`.
+  let envStyle = false;
   if (!xmlTag) {
     const c0 = text.charCodeAt(i);
     const c1 = text.charCodeAt(i + 1);
+    envStyle = c0 === 61 && c1 !== 61 && c1 !== 62 && sp === 0;
     if (c0 === 61 && c1 === 62)
       i += 2; // =>
     else if (c0 === 58 && c1 === 61)
@@ -685,7 +716,7 @@ export function genericAt(
       return;
     }
     if (!xmlTag && cls === 'password' && text.charCodeAt(ve) === 32)
-      ve = bareLineValueEnd(text, a, vs, ve);
+      ve = bareLineValueEnd(text, a, b, vs, ve, envStyle);
   }
   state.until = Math.max(state.until, ve);
   const value = text.slice(vs, ve);
@@ -739,25 +770,39 @@ export function genericAt(
 }
 
 const LINE_LEAD = /^[ \t]{0,40}(?:export[ \t]{1,4}|-[ \t]{1,4})?$/;
-const PHRASE_TAIL = /^(?:[ \t]{1,4}[^\s#;|&<>`'"]{1,24}){1,7}[ \t]{0,8}$/;
+const PHRASE_TAIL = /^(?:[ \t]{1,4}[^\s#;|&<>`'"]{1,24}){1,23}[ \t]{0,8}$/;
 
 /**
- * A bare value in a line of its own (`PASSWORD=correct horse battery staple`
- * in a dotenv file, `password: my secret phrase` in YAML) runs to the end of
- * the line when the whole reads as a passphrase; otherwise it ends at the
- * first blank (`PGPASSWORD=s3cret psql -h db`).
+ * A bare value that ends its line (`PASSWORD=correct horse battery staple`
+ * in a dotenv file, `password: my secret phrase` at the start of a YAML
+ * line) runs to the end of the line when the whole reads as a passphrase;
+ * otherwise it ends at the first blank (`PGPASSWORD=s3cret psql -h db`).
  */
-function bareLineValueEnd(text: string, nameStart: number, vs: number, ve: number): number {
-  const ls = text.lastIndexOf('\n', nameStart - 1) + 1;
-  if (nameStart - ls > 48 || !LINE_LEAD.test(text.slice(ls, nameStart))) return ve;
+function bareLineValueEnd(
+  text: string,
+  nameStart: number,
+  nameEnd: number,
+  vs: number,
+  ve: number,
+  envStyle: boolean,
+): number {
+  // `NAME=words...` may follow other text on its line (a log line quoting an
+  // env file); `name: words...` only counts at the start of a YAML line.
+  if (!envStyle) {
+    const ls = text.lastIndexOf('\n', nameStart - 1) + 1;
+    if (nameStart - ls > 48 || !LINE_LEAD.test(text.slice(ls, nameStart))) return ve;
+  }
   let le = text.indexOf('\n', ve);
   if (le < 0) le = text.length;
-  if (le - ve > 200) return ve;
+  if (le - ve > 240) return ve;
   if (text.charCodeAt(le - 1) === 13) le--;
+  // A trailing ` # comment` is not part of the value.
+  const hashAt = text.indexOf(' #', ve);
+  if (hashAt !== -1 && hashAt < le) le = hashAt;
   const tail = text.slice(ve, le);
   if (!PHRASE_TAIL.test(tail)) return ve;
   const end = ve + tail.trimEnd().length;
-  return isPassphrase(text.slice(vs, end)) ? end : ve;
+  return isPhraseSecret(text.slice(vs, end), text.slice(nameStart, nameEnd)) ? end : ve;
 }
 
 function reject(
@@ -820,7 +865,7 @@ function rejectValue(
   if (cls === 'password' && LABEL_WORDS.has(v.toLowerCase()))
     return ['placeholder', 'the word "password" (a label or translation)'];
   if (cls === 'password' && /[ \t]/.test(v.trim())) {
-    return isPassphrase(v) ? null : ['placeholder', 'prose or a label, not a passphrase'];
+    return isPhraseSecret(v, ident) ? null : ['placeholder', 'prose or a label, not a passphrase'];
   }
   if (quoted && SENTENCE.test(v)) return ['placeholder', 'prose, not a secret'];
   if (!quoted && v.charCodeAt(0) === 45) return ['placeholder', 'the next command-line option'];

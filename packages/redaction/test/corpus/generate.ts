@@ -173,6 +173,13 @@ export function passphrase(r: Rng): string {
   return words.join(' ');
 }
 
+/** A BIP-39-shaped wallet mnemonic: 12 or 24 lowercase words of 3 to 8 letters. */
+export function mnemonic(r: Rng): string {
+  const words = PHRASE_WORDS.filter((w) => w.length >= 3 && w.length <= 8);
+  const n = r() < 0.5 ? 12 : 24;
+  return Array.from({ length: n }, () => pick(r, words)).join(' ');
+}
+
 function uuid(r: Rng, upper = false): string {
   const h = draw(r, 'h', 32);
   const s = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${pick(r, ['8', '9', 'a', 'b'])}${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -293,6 +300,8 @@ function special(r: Rng, name: string): string {
       return password(r);
     case 'phrase':
       return passphrase(r);
+    case 'mnemonic':
+      return mnemonic(r);
     case 'email':
       return email(r);
     case 'phone':
@@ -331,7 +340,8 @@ function renderTpl(r: Rng, tpl: string, mode: RenderMode): string {
       if (mode === 'placeholder' && (sp === 'uuid' || sp === 'uuidl'))
         return 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
       if (mode === 'short' && (sp === 'uuid' || sp === 'uuidl')) return draw(r, 'h', 8);
-      if (mode === 'placeholder' && (sp === 'pw' || sp === 'phrase')) return 'changeme';
+      if (mode === 'placeholder' && (sp === 'pw' || sp === 'phrase' || sp === 'mnemonic'))
+        return 'changeme';
       return special(r, sp as string);
     },
   );

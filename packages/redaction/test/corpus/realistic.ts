@@ -144,6 +144,9 @@ export const FAMILY_NEGATIVES: Readonly<Record<string, readonly string[]>> = {
     'passphrase: "Label:"',
     '  password: must contain a digit and a symbol',
     'PGPASSWORD=$PGPASS psql -h db -U app',
+    'mnemonic: "Enter your 12-word recovery phrase"',
+    'search_phrase = "the quick brown fox jumps over the lazy dog again and again"',
+    'description: "abandon ability able about above absent absorb abstract absurd abuse access accident"',
   ],
   cli: [
     'mysql -u root -p shop',

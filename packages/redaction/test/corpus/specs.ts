@@ -496,6 +496,8 @@ export const SPECS: Readonly<Record<string, string | readonly string[]>> = {
     'R:  passphrase: «{phrase}»',
     'R:SMTP_PASSWORD=«{phrase}»',
     "R:{'password': '«{phrase}»'}",
+    'R:WALLET_MNEMONIC="«{mnemonic}»"',
+    'R:  seed_phrase: «{mnemonic}»',
   ],
   'generic-secret': 'K:APP_SIGNING_SECRET|{a:36}',
   // developer tools / smaller SaaS
