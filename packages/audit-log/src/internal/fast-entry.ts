@@ -29,52 +29,47 @@ const H_END = LINE_HEAD.length + 44;
 const LEAF_START = H_END + LEAF_KEY.length;
 
 let buf = Buffer.allocUnsafe(4096);
+/** The leaf being scanned (latin1 of its bytes, which are all printable ASCII here). */
+let leaf = '';
 let pos = 0;
-let end = 0;
+
+/** Any byte outside printable ASCII, or a backslash (escapes take the full parser). */
+const NOT_PLAIN = /[^\x20-\x7e]|\\/;
 
 function lit(s: string): boolean {
-  if (end - pos < s.length) return false;
-  for (let i = 0; i < s.length; i++) if (buf[pos + i] !== s.charCodeAt(i)) return false;
+  if (!leaf.startsWith(s, pos)) return false;
   pos += s.length;
   return true;
 }
 
-/** Skips a JSON string of printable ASCII without escapes; false if there is none. */
+/** Skips a JSON string (no escapes can occur here); false if there is none. */
 function skipStr(): boolean {
-  if (buf[pos] !== 0x22) return false;
-  let i = pos + 1;
-  for (;;) {
-    if (i >= end) return false;
-    const c = buf[i] as number;
-    if (c === 0x22) break;
-    if (c < 0x20 || c > 0x7e || c === 0x5c) return false;
-    i++;
-  }
-  pos = i + 1;
+  if (leaf.charCodeAt(pos) !== 0x22) return false;
+  const close = leaf.indexOf('"', pos + 1);
+  if (close < 0) return false;
+  pos = close + 1;
   return true;
 }
 
 /** A JSON string of printable ASCII without escapes, or undefined. */
 function str(): string | undefined {
   const start = pos + 1;
-  return skipStr() ? buf.toString('latin1', start, pos - 1) : undefined;
+  return skipStr() ? leaf.slice(start, pos - 1) : undefined;
 }
 
 /** A canonical non-negative safe integer (no sign, no leading zero, no fraction), or -1. */
 function int(): number {
   const start = pos;
   let v = 0;
-  while (pos < end) {
-    const c = buf[pos] as number;
-    if (c < 0x30 || c > 0x39) break;
+  for (;;) {
+    const c = leaf.charCodeAt(pos);
+    if (!(c >= 0x30 && c <= 0x39)) break;
     v = v * 10 + (c - 0x30);
     pos++;
   }
   const len = pos - start;
-  if (len === 0 || len > 16 || (len > 1 && buf[start] === 0x30) || !Number.isSafeInteger(v)) {
-    return -1;
-  }
-  return v;
+  if (len === 0 || len > 16 || (len > 1 && leaf.charCodeAt(start) === 0x30)) return -1;
+  return Number.isSafeInteger(v) ? v : -1;
 }
 
 /**
@@ -100,8 +95,9 @@ export function scanPlainEntryLine(line: string): EntryFields | undefined {
   if (buf.toString('base64', 1, 1 + n) !== leaf64) return undefined;
   const h = hashLeafInPlace(buf, n);
   if (!line.startsWith(h, LINE_HEAD.length)) return undefined;
-  pos = 1;
-  end = 1 + n;
+  leaf = buf.toString('latin1', 1, 1 + n);
+  if (NOT_PLAIN.test(leaf)) return undefined;
+  pos = 0;
   if (!lit('{"action":')) return undefined;
   const action = str();
   if (action === undefined || !lit(',"actor":') || !skipStr()) return undefined;
@@ -121,6 +117,6 @@ export function scanPlainEntryLine(line: string): EntryFields | undefined {
   if (subject === undefined || !lit(',"target":')) return undefined;
   const target = str();
   if (target === undefined || !lit(',"timestamp":') || !skipStr()) return undefined;
-  if (!lit(',"v":1}') || pos !== end) return undefined;
+  if (!lit(',"v":1}') || pos !== leaf.length) return undefined;
   return { h, seq, prev, recordedAt, org, action, target, subject, sidecar: null };
 }
