@@ -5,8 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { noteSignerFromSeed, openFileStore } from '@palisade/audit-log';
 import { bench, describe } from 'vitest';
+import { auditLog } from './dist.ts';
+
+const { noteSignerFromSeed, openFileStore } = auditLog;
 
 const BATCH = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'palisade-audit-bench-'));

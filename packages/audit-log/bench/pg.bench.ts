@@ -7,10 +7,13 @@
 //   each inserting its org's 20 rows.
 // Uses the real server when PALISADE_TEST_PG_URL is set, PGlite otherwise.
 import { PGlite } from '@electric-sql/pglite';
-import { noteSignerFromSeed } from '@palisade/audit-log';
-import { createPgAuditSchema, openPgStore, type PgDatabase } from '@palisade/audit-log/pg';
+import type { PgDatabase } from '@palisade/audit-log/pg';
 import pg from 'pg';
 import { bench, describe } from 'vitest';
+import { auditLog, auditLogPg } from './dist.ts';
+
+const { noteSignerFromSeed } = auditLog;
+const { createPgAuditSchema, openPgStore } = auditLogPg;
 
 const url = process.env.PALISADE_TEST_PG_URL ?? '';
 const db: PgDatabase =
