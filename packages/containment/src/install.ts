@@ -351,41 +351,42 @@ async function installCommonPrePush(
   return { hadOriginal, createdHooksDir };
 }
 
-/**
- * Writes the state record and the two lists the hooks read (contained git
- * dirs, contained worktrees). `previousText` is the record as read under the
- * same lock: a record known to differ from it is written without reading the
- * file again.
- */
-async function saveState(
-  layout: WorktreeLayout,
-  state: ContainmentState,
-  previousText: string | undefined,
-): Promise<void> {
+/** The two lists the hooks read: contained git dirs, contained worktrees (one per line, sorted). */
+function containedLists(state: ContainmentState): [string, string] {
   const lines = (xs: readonly string[]): string =>
     [...xs]
       .sort()
       .map((l) => `${l}\n`)
       .join('');
-  const statePath = join(layout.containmentDir, 'state.json');
-  const text = stableJson(state);
-  await settleAll([
-    text === previousText
-      ? writeFileAtomic(statePath, text, 0o644)
-      : replaceFileAtomic(statePath, Buffer.from(text, 'utf8'), 0o644),
-    writeFilesAtomic([
-      {
-        path: join(layout.containmentDir, 'contained'),
-        content: lines(Object.keys(state.worktrees)),
-        mode: 0o644,
-      },
-      {
-        path: join(layout.containmentDir, 'contained-worktrees'),
-        content: lines(Object.values(state.worktrees).map((w) => w.worktree)),
-        mode: 0o644,
-      },
-    ]),
-  ]);
+  return [
+    lines(Object.keys(state.worktrees)),
+    lines(Object.values(state.worktrees).map((w) => w.worktree)),
+  ];
+}
+
+/**
+ * Writes the state record and the two lists the hooks read. `stored` is the
+ * record as read under the same lock: a file whose new text differs from what
+ * that record implies is replaced without being read again; an unchanged one
+ * is compared first (and left alone when intact, so re-installs change nothing).
+ */
+async function saveState(
+  layout: WorktreeLayout,
+  state: ContainmentState,
+  stored: { readonly state: ContainmentState; readonly text: string } | null,
+): Promise<void> {
+  const next = [stableJson(state), ...containedLists(state)];
+  const previous = stored === null ? [] : [stored.text, ...containedLists(stored.state)];
+  const names = ['state.json', 'contained', 'contained-worktrees'];
+  await settleAll(
+    names.map((name, i) => {
+      const path = join(layout.containmentDir, name);
+      const text = next[i] as string;
+      return text === previous[i]
+        ? writeFileAtomic(path, text, 0o644)
+        : replaceFileAtomic(path, Buffer.from(text, 'utf8'), 0o644);
+    }),
+  );
 }
 
 const emptyState = (scan: 'off' | 'warn' | 'block'): ContainmentState => ({
@@ -519,7 +520,7 @@ export async function installContainment(
       preCommitScan: scan,
       worktrees: { ...state.worktrees, [layout.gitDir]: entry },
     };
-    await saveState(layout, state, stored?.text);
+    await saveState(layout, state, stored);
     return {
       worktree: layout.worktree,
       gitDir: layout.gitDir,
@@ -709,7 +710,7 @@ export async function uninstallContainment(
       await removeRepositoryLayers(layout, state, env);
       return { worktree: layout.worktree, wasContained, removedRepositoryLayers: true };
     }
-    await saveState(layout, { ...state, worktrees: rest }, stored?.text);
+    await saveState(layout, { ...state, worktrees: rest }, stored);
     return { worktree: layout.worktree, wasContained, removedRepositoryLayers: false };
   });
 }
