@@ -8,19 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TenancyError } from '../src/errors.ts';
 import { openWorkspaceReader, openWorkspaceWriter } from '../src/sqlite.ts';
 import { deriveWorkspaceDatabaseKey, type WorkspaceDatabaseKey } from '../src/sqlite-key.ts';
+import { codeOf } from './support/error-code.ts';
 
 let base: string;
 let dataDir: string;
 let master: MasterKey;
 
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    return TenancyError.isInstance(e) ? e.code : `other: ${(e as Error).message}`;
-  }
-};
+const code = codeOf;
 
 const otherMasterKey = (): MasterKey =>
   masterKeyFromBytes(Uint8Array.from({ length: 32 }, (_, i) => 255 - i));

@@ -12,18 +12,12 @@ import {
   openWorkspaceWriter,
   resolveWorkspacePath,
 } from '../src/sqlite.ts';
+import { codeOf } from './support/error-code.ts';
 
 let base: string;
 let dataDir: string;
 
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    return TenancyError.isInstance(e) ? e.code : `other: ${(e as Error).message}`;
-  }
-};
+const code = codeOf;
 
 function makeWorkspace(id: string, secret: string): void {
   const w = openWorkspaceWriter({ dataDir, workspaceId: id, create: true });

@@ -7,14 +7,7 @@
 // interface (the one pg-cursor uses); each statement is encoded by pg's own
 // Query class, so values and type parsers behave exactly as in client.query().
 
-/** One statement of a batch. */
-export interface _BatchStatement {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-}
-
-/** The transaction status of the last ReadyForQuery: idle, in a transaction, or in a failed one. */
-export type _TxStatus = 'I' | 'T' | 'E';
+import type { TenancyBatchStatement, TransactionStatus } from '../driver.ts';
 
 /** What a batch returned. */
 export interface _BatchOutcome {
@@ -23,7 +16,7 @@ export interface _BatchOutcome {
   /** The first statement that failed (the server skipped the rest), if any. */
   readonly failed?: { readonly index: number; readonly error: unknown };
   /** The status at the end of a batch without failure; undefined after any failure. */
-  readonly status: _TxStatus | undefined;
+  readonly status: TransactionStatus | undefined;
 }
 
 type Callback = (err: Error | null, res?: unknown) => void;
@@ -109,12 +102,12 @@ export function _canBatch(client: unknown): client is _PgBatchClient {
   );
 }
 
-function isStatus(s: unknown): s is _TxStatus {
+function isStatus(s: unknown): s is TransactionStatus {
   return s === 'I' || s === 'T' || s === 'E';
 }
 
 /** @internal The transaction status the client last heard from the server, without a round trip. */
-export function _txStatus(client: _PgBatchClient): _TxStatus | undefined {
+export function _txStatus(client: _PgBatchClient): TransactionStatus | undefined {
   const s = client.getTransactionStatus();
   return isStatus(s) ? s : undefined;
 }
@@ -126,7 +119,7 @@ export function _txStatus(client: _PgBatchClient): _TxStatus | undefined {
  */
 export function _runBatch(
   client: _PgBatchClient,
-  statements: readonly _BatchStatement[],
+  statements: readonly TenancyBatchStatement[],
 ): Promise<_BatchOutcome> {
   const Q = queryClassOf(client) as PgQueryClass;
   return new Promise<_BatchOutcome>((resolve) => {
@@ -134,7 +127,7 @@ export function _runBatch(
     let failed: { index: number; error: unknown } | undefined;
     let settled = false;
     let current = 0;
-    const settle = (status: _TxStatus | undefined): void => {
+    const settle = (status: TransactionStatus | undefined): void => {
       if (settled) return;
       settled = true;
       resolve(failed === undefined ? { results, status } : { results, failed, status });
