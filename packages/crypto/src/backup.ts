@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { ArmorDecoder, ArmorEncoder } from './age/armor.ts';
 import { bech32Decode, bech32Encode } from './age/bech32.ts';
 import {
   headerMac,
@@ -274,6 +275,11 @@ export interface BackupEncryptOptions {
   readonly passphrase?: string | Uint8Array;
   /** scrypt work factor log2(N) for `passphrase`; default 18, as `age` uses. Range 1..20. */
   readonly scryptLogN?: number;
+  /**
+   * Write ASCII armor (as `age -a`: PEM-style text, label `AGE ENCRYPTED
+   * FILE`) instead of the binary format; default false. The decryptor reads both.
+   */
+  readonly armor?: boolean;
 }
 
 async function buildHeader(options: BackupEncryptOptions, fileKey: Uint8Array): Promise<Buffer> {
@@ -305,12 +311,14 @@ class AgeEncryptTransform extends ChunkedTransform {
   private counter = 0;
   private readonly nonce = Buffer.alloc(12);
   private readonly options: BackupEncryptOptions;
+  private readonly armor: ArmorEncoder | undefined;
 
   constructor(options: BackupEncryptOptions) {
     // One chunk per side: the readable side holds at most two sealed chunks
     // (see ChunkedTransform), the writable side one write beyond a chunk.
     super({ writableHighWaterMark: CHUNK, readableHighWaterMark: SEALED_CHUNK });
     this.options = options;
+    this.armor = options.armor === true ? new ArmorEncoder() : undefined;
     const fileKey = randomBytesInternal(16);
     // Validate synchronously so bad recipients throw from the factory.
     if ((options.recipients ?? []).length > 0)
@@ -335,7 +343,18 @@ class AgeEncryptTransform extends ChunkedTransform {
     if (this.started) return;
     const head = await this.ready;
     this.started = true;
-    this.push(head);
+    if (this.armor !== undefined) this.push(this.armor.begin());
+    this.output(head);
+  }
+
+  /** Pushes file bytes, through the armor encoder when armoring. */
+  private output(b: Buffer): void {
+    if (this.armor === undefined) {
+      this.pushChunk(b);
+      return;
+    }
+    const lines = this.armor.push(b);
+    if (lines !== undefined) this.pushChunk(lines);
   }
 
   /**
@@ -350,9 +369,9 @@ class AgeEncryptTransform extends ChunkedTransform {
       setChunkNonce(this.nonce, this.counter++, last),
       { authTagLength: TAG },
     );
-    for (const part of this.queue.takeParts(n)) this.pushChunk(c.update(part));
+    for (const part of this.queue.takeParts(n)) this.output(c.update(part));
     c.final();
-    this.pushChunk(c.getAuthTag());
+    this.output(c.getAuthTag());
   }
 
   protected pump(): boolean {
@@ -380,6 +399,7 @@ class AgeEncryptTransform extends ChunkedTransform {
     this.start().then(
       () => {
         this.sealNext(this.queue.length, true);
+        if (this.armor !== undefined) this.push(this.armor.end());
         (this.payloadKey as Uint8Array).fill(0);
         cb();
       },
@@ -391,14 +411,16 @@ class AgeEncryptTransform extends ChunkedTransform {
 /**
  * Creates a Node `Transform` that encrypts a plaintext stream to the age v1
  * format (X25519 recipients or one scrypt passphrase), in 64 KiB chunks with
- * bounded memory. The payload is ChaCha20-Poly1305 from node:crypto.
+ * bounded memory, binary or (with `armor: true`) ASCII armored as `age -a`
+ * writes it. The payload is ChaCha20-Poly1305 from node:crypto.
  *
  * Exported from `@palisade/crypto`.
  *
- * @param options - recipients or passphrase.
+ * @param options - recipients or passphrase, and whether to armor.
  * @returns a Transform: write plaintext, read the age file.
  * @throws CryptoError `ERR_CRYPTO_AGE_KEY_INVALID` for a malformed recipient;
- *   TypeError when neither or both of recipients and passphrase are given.
+ *   TypeError when neither or both of recipients and passphrase are given,
+ *   or `armor` is not a boolean.
  * @example Encrypt a database dump to the backup recipient.
  * ```ts
  * await pipeline(createReadStream('db.dump'), createBackupEncryptStream({ recipients: [recipient] }), createWriteStream('db.dump.age'));
@@ -412,6 +434,9 @@ export function createBackupEncryptStream(options: BackupEncryptOptions): Transf
   const logN = options.scryptLogN ?? DEFAULT_SCRYPT_LOG_N;
   if (!Number.isInteger(logN) || logN < 1 || logN > DEFAULT_MAX_SCRYPT_LOG_N) {
     throw new RangeError('scryptLogN must be an integer from 1 to 20');
+  }
+  if (options.armor !== undefined && typeof options.armor !== 'boolean') {
+    throw new TypeError('armor must be a boolean');
   }
   return new AgeEncryptTransform(options);
 }
@@ -451,6 +476,8 @@ class AgeDecryptTransform extends ChunkedTransform {
   private payloadKey: Uint8Array | undefined;
   private counter = 0;
   private readonly nonce = Buffer.alloc(12);
+  /** The armor decoder once the input turned out armored; null for binary; undefined before the first byte. */
+  private armor: ArmorDecoder | null | undefined;
   private readonly scalars: Uint8Array[];
   private readonly passphrase: Uint8Array | undefined;
   private readonly maxLogN: number;
@@ -617,8 +644,29 @@ class AgeDecryptTransform extends ChunkedTransform {
     this.state = 'done';
   }
 
+  /** Binary file bytes of a write: the write itself, or what its armor lines decode to. */
+  private fileBytes(raw: Buffer): Buffer {
+    if (this.armor === undefined && raw.length > 0) {
+      // A binary age file starts with "age-"; armor with "-----BEGIN" (after optional whitespace).
+      const c = raw[0] as number;
+      this.armor =
+        c === 0x2d || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
+          ? new ArmorDecoder()
+          : null;
+    }
+    if (this.armor === undefined || this.armor === null) return raw;
+    const parts = this.armor.push(raw);
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  }
+
   override _transform(chunk: Buffer | string, _enc: BufferEncoding, cb: TransformCallback): void {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let buf: Buffer;
+    try {
+      buf = this.fileBytes(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
     if (this.state === 'header') this.scanHeader(buf);
     this.queue.push(buf);
     if (this.state === 'payload') {
@@ -635,6 +683,12 @@ class AgeDecryptTransform extends ChunkedTransform {
   }
 
   override _flush(cb: TransformCallback): void {
+    try {
+      this.armor?.end();
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
     this.advance(true).then(
       () => cb(),
       (e: unknown) => cb(e as Error),
@@ -643,8 +697,9 @@ class AgeDecryptTransform extends ChunkedTransform {
 }
 
 /**
- * Creates a Node `Transform` that decrypts an age v1 file (binary, not
- * armored) with X25519 identities and/or a passphrase, in bounded memory.
+ * Creates a Node `Transform` that decrypts an age v1 file (binary, or ASCII
+ * armored as `age -a` writes it, told apart by its first byte) with X25519
+ * identities and/or a passphrase, in bounded memory.
  * Plaintext of a chunk is released only after that chunk authenticated; a
  * truncated or corrupted file errors the stream, so consumers must treat
  * already-written output as untrusted until the stream finishes.

@@ -103,6 +103,33 @@ describe.skipIf(!hasAge && !process.env.CI)('interop with the age and age-keygen
     expect(Buffer.compare(Buffer.from(out), Buffer.from(plain))).toBe(0);
   });
 
+  it.each(SIZES)(
+    'age -d decrypts the ASCII armor encryptBackup wrote for a %i byte file',
+    async (size) => {
+      const plain = pattern(size, size + 11);
+      const f = join(dir, `ours-armored-${size}.age`);
+      writeFileSync(f, await encryptBackup(plain, { recipients: [recipient], armor: true }));
+      const out = execFileSync('age', ['-d', '-i', keyFile, f], { maxBuffer: 64 * 1024 * 1024 });
+      expect(Buffer.compare(out, Buffer.from(plain))).toBe(0);
+    },
+  );
+
+  it.each(SIZES)(
+    'decryptBackup decrypts the ASCII armor age -a -r wrote for a %i byte file',
+    async (size) => {
+      const plain = pattern(size, size + 13);
+      const p = join(dir, `plain-armored-${size}`);
+      const f = join(dir, `theirs-armored-${size}.age`);
+      writeFileSync(p, plain);
+      execFileSync('age', ['-a', '-r', recipient, '-o', f, p]);
+      expect(readFileSync(f, 'latin1').startsWith('-----BEGIN AGE ENCRYPTED FILE-----\n')).toBe(
+        true,
+      );
+      const out = await decryptBackup(readFileSync(f), { identities: [identity] });
+      expect(Buffer.compare(Buffer.from(out), Buffer.from(plain))).toBe(0);
+    },
+  );
+
   it('decrypts an age file with several recipients where ours is not the first', async () => {
     const other = ageRecipientFromIdentity(generateAgeIdentity());
     const p = join(dir, 'multi');

@@ -180,6 +180,9 @@ describe('age backups: format and API', () => {
       TypeError,
     );
     expect(() => createBackupDecryptStream({})).toThrow(TypeError);
+    expect(() =>
+      createBackupEncryptStream({ recipients: [recipient], armor: 'yes' as unknown as boolean }),
+    ).toThrow(TypeError);
     expect(() => createBackupEncryptStream({ passphrase: 'x', scryptLogN: 21 })).toThrow(
       RangeError,
     );
@@ -242,7 +245,7 @@ describe('age backups: typed errors', () => {
     expect(await cut(h + 16 + KIB64 + 16 + 100)).toBe('ERR_CRYPTO_AGE_PAYLOAD_FAILED');
   });
 
-  it('reports bad headers as ERR_CRYPTO_AGE_HEADER_INVALID (wrong version, bad base64, modified header, armor)', async () => {
+  it('reports bad headers as ERR_CRYPTO_AGE_HEADER_INVALID (wrong version, bad base64, modified header, malformed armor)', async () => {
     const file = Buffer.from(await encryptBackup(bytes(10), { recipients: [recipient] }));
     const text = file.toString('latin1');
     const dec = (b: Uint8Array) => codeOf(decryptBackup(b, { identities: [identity] }));
@@ -254,9 +257,11 @@ describe('age backups: typed errors', () => {
     expect(await dec(Buffer.from('not an age file at all\n--- x\n'))).toBe(
       'ERR_CRYPTO_AGE_HEADER_INVALID',
     );
-    expect(await dec(Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----\n'))).toBe(
-      'ERR_CRYPTO_AGE_HEADER_INVALID',
-    );
+    expect(
+      await dec(
+        Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----\n!!!!\n-----END AGE ENCRYPTED FILE-----\n'),
+      ),
+    ).toBe('ERR_CRYPTO_AGE_HEADER_INVALID');
     // An extra unknown stanza changes the MAC input: the MAC check catches it.
     const withGrease = text.replace('\n---', '\n-> grease-x y\nAAAA\n---');
     expect(await dec(Buffer.from(withGrease, 'latin1'))).toBe('ERR_CRYPTO_AGE_HEADER_INVALID');
@@ -278,6 +283,108 @@ describe('age backups: typed errors', () => {
     expect(await codeOf(decryptBackup(file, { identities: [identity] }))).toBe(
       'ERR_CRYPTO_AGE_PAYLOAD_FAILED',
     );
+  });
+});
+
+describe('age backups: ASCII armor', () => {
+  const BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----';
+  const END = '-----END AGE ENCRYPTED FILE-----';
+  const dec = (text: string) =>
+    decryptBackup(Buffer.from(text, 'latin1'), { identities: [identity] });
+
+  it('writes strict PEM (64-column padded canonical base64 of the binary file) and reads it back, in any write size', async () => {
+    for (const size of [0, 1, 47, 48, 49, KIB64 - 1, KIB64, KIB64 + 1, 3 * KIB64 + 5]) {
+      const plain = bytes(size, size);
+      const text = Buffer.from(
+        await encryptBackup(plain, { recipients: [recipient], armor: true }),
+      ).toString('latin1');
+      const lines = text.split('\n');
+      expect(lines[0]).toBe(BEGIN);
+      expect(lines.at(-2)).toBe(END);
+      expect(lines.at(-1)).toBe('');
+      const body = lines.slice(1, -2);
+      for (const l of body.slice(0, -1)) expect(l).toMatch(/^[A-Za-z0-9+/]{64}$/);
+      expect(body.at(-1)).toMatch(/^[A-Za-z0-9+/]{1,64}={0,2}$/);
+      // The body is the base64 of a binary age file that opens.
+      const binary = Buffer.from(body.join(''), 'base64');
+      expect(Buffer.from(await decryptBackup(binary, { identities: [identity] }))).toEqual(
+        Buffer.from(plain),
+      );
+      expect(Buffer.from(await dec(text))).toEqual(Buffer.from(plain));
+      // One byte per write through the stream decryptor.
+      const d = createBackupDecryptStream({ identities: [identity] });
+      const out: Buffer[] = [];
+      await pipeline(
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < text.length; i++) yield Buffer.from(text[i] as string, 'latin1');
+          })(),
+        ),
+        d,
+        new Writable({
+          write(c: Buffer, _e, cb) {
+            out.push(c);
+            cb();
+          },
+        }),
+      );
+      expect(Buffer.concat(out)).toEqual(Buffer.from(plain));
+    }
+  });
+
+  it('accepts whitespace around the block and CRLF line ends, as the spec allows', async () => {
+    const plain = bytes(1000);
+    const text = Buffer.from(
+      await encryptBackup(plain, { recipients: [recipient], armor: true }),
+    ).toString('latin1');
+    expect(Buffer.from(await dec(`\n \t\r\n${text}\n\n  `))).toEqual(Buffer.from(plain));
+    expect(Buffer.from(await dec(text.replaceAll('\n', '\r\n')))).toEqual(Buffer.from(plain));
+    expect(Buffer.from(await dec(text.slice(0, -1)))).toEqual(Buffer.from(plain));
+  });
+
+  it('refuses non-canonical armor with ERR_CRYPTO_AGE_HEADER_INVALID and a cut-off block as truncated', async () => {
+    const text = Buffer.from(
+      await encryptBackup(bytes(1000), { recipients: [recipient], armor: true }),
+    ).toString('latin1');
+    const lines = text.split('\n');
+    const last = lines.at(-3) as string; // the final, padded base64 line
+    const bad = [
+      text.replace(BEGIN, '-----BEGIN AGE ENCRYPTED FIL-----'), // wrong label
+      text.replace(BEGIN, BEGIN.toLowerCase()),
+      `x${text}`, // data before the block
+      `${text}x`, // data after it
+      `${text}${text}`, // a second block
+      // A short line before the last one (lines re-wrapped at 60 columns).
+      [
+        lines[0],
+        ...(lines
+          .slice(1, -2)
+          .join('')
+          .match(/.{1,60}/g) ?? []),
+        END,
+        '',
+      ].join('\n'),
+      // A 68-column line (two lines joined partly).
+      [lines[0], `${lines[1]}${(lines[2] as string).slice(0, 4)}`, ...lines.slice(3)].join('\n'),
+      text.replace(lines[1] as string, `${(lines[1] as string).slice(0, 63)}=`), // padding inside
+      text.replace(lines[1] as string, `${(lines[1] as string).slice(0, 63)}*`), // not base64
+      // Non-canonical padding bits in the final group (1000-byte file: the
+      // age file's length decides the padding; flip the last data character).
+      text.replace(
+        `${last}\n${END}`,
+        `${last.replace(/[A-Za-z0-9+/](=*)$/, (m, pad: string) => `${m[0] === 'A' ? 'B' : 'A'}${pad}`)}\n${END}`,
+      ),
+    ];
+    for (const b of bad) {
+      expect(await codeOf(dec(b))).toMatch(/^ERR_CRYPTO_AGE_(HEADER_INVALID|PAYLOAD_FAILED)$/);
+    }
+    // All but the last case are malformed armor; the last flips bits, which
+    // either breaks canonical padding or (when the group has no spare bits)
+    // the authenticated payload.
+    for (const b of bad.slice(0, -1))
+      expect(await codeOf(dec(b))).toBe('ERR_CRYPTO_AGE_HEADER_INVALID');
+    expect(await codeOf(dec(text.slice(0, text.indexOf(END))))).toBe('ERR_CRYPTO_AGE_TRUNCATED');
+    expect(await codeOf(dec(`${BEGIN}\n`))).toBe('ERR_CRYPTO_AGE_TRUNCATED');
   });
 });
 
