@@ -133,6 +133,7 @@ export class KeywordAutomaton {
     const classes = this.#classes;
     const width = this.#width;
     const lens = this.#lens;
+    const outs = this.#bfsOut;
     let kwBuf = this.#kwBuf;
     let posBuf = this.#posBuf;
     let count = 0;
@@ -140,15 +141,12 @@ export class KeywordAutomaton {
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      const cls = c < 128 ? (classes[c] as number) : 0;
-      if (cls === 0) {
-        s = 0;
-        continue;
-      }
-      const v = packed[s + cls] as number;
+      // Class 0 (a character in no keyword) leads every row back to the root:
+      // no branch needed for it.
+      const v = packed[s + (c < 128 ? (classes[c] as number) : 0)] as number;
       s = v >> 1;
       if ((v & 1) === 1) {
-        const o = this.#bfsOut[s / width] as readonly number[];
+        const o = outs[s / width] as readonly number[];
         for (let j = 0; j < o.length; j++) {
           if (count === kwBuf.length) {
             const k2 = new Int32Array(count * 2);

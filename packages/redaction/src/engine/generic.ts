@@ -429,14 +429,20 @@ function classifyNameUncached(ident: string): NameClass | null {
   return cls;
 }
 
-const IDENT = (c: number): boolean =>
-  (c >= 48 && c <= 57) ||
-  (c >= 65 && c <= 90) ||
-  (c >= 97 && c <= 122) ||
-  c === 95 ||
-  c === 45 ||
-  c === 46 ||
-  c === 36;
+/** Identifier characters of assignment names: `[A-Za-z0-9_.$-]`, as a lookup table. */
+const IDENT_TABLE = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ident =
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 95 ||
+    c === 45 ||
+    c === 46 ||
+    c === 36;
+  IDENT_TABLE[c] = ident ? 1 : 0;
+}
+const IDENT = (c: number): boolean => c < 128 && IDENT_TABLE[c] === 1;
 
 const KEYBINDING =
   /^(?:ctrl|control|cmd|command|alt|option|opt|shift|meta|super|win|mod)(?:\s{0,1}[+-]\s{0,1}[a-z0-9]{1,12}){1,4}$/i;
