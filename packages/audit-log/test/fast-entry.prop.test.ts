@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { toBase64 } from '../src/internal/bytes.ts';
+import {
+  decodeBase64Into,
+  fromBase64Strict,
+  hashBytesFromBase64,
+  toBase64,
+} from '../src/internal/bytes.ts';
 import { scanPlainEntryLine } from '../src/internal/fast-entry.ts';
 import { parseLogLine } from '../src/log-format.ts';
 import { makeStore, tempDir } from './helpers.ts';
@@ -109,6 +114,36 @@ describe('verifier fast path (differential against the full parser)', () => {
         expect(full).toBeDefined();
         expect(agrees(mutated)).toBe(true);
       }
+    },
+  );
+
+  const b64ish = fc.oneof(
+    fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('base64')),
+    fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64')),
+    fc.string({ unit: fc.constantFrom(...'AQgw+/=-_ !A\n'.split('')), maxLength: 48 }),
+    fc
+      .tuple(fc.uint8Array({ maxLength: 40 }), fc.nat(), fc.constantFrom(...'A/+=-_ .'.split('')))
+      .map(([b, i, ch]) => {
+        const s = Buffer.from(b).toString('base64');
+        const k = s.length === 0 ? 0 : i % s.length;
+        return s.slice(0, k) + ch + s.slice(k + 1);
+      }),
+  );
+
+  test.prop([b64ish], { numRuns: 3000 })(
+    'the fast base64 decoders accept exactly the canonical padded base64 that the strict decoder accepts, with the same bytes',
+    (s) => {
+      const strict = fromBase64Strict(s);
+      const buf = Buffer.alloc(64);
+      const n = s.length <= 84 ? decodeBase64Into(s, buf, 1) : -1;
+      if (strict === undefined) expect(n).toBe(-1);
+      else {
+        expect(n).toBe(strict.length);
+        expect(new Uint8Array(buf.subarray(1, 1 + n))).toEqual(new Uint8Array(strict));
+      }
+      const h = hashBytesFromBase64(s);
+      if (strict !== undefined && strict.length === 32) expect(h).toEqual(new Uint8Array(strict));
+      else expect(h).toBeUndefined();
     },
   );
 });

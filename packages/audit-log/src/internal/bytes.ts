@@ -16,6 +16,57 @@ export function fromBase64Strict(s: string): Uint8Array | undefined {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  B64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+}
+
+/**
+ * Decodes canonical padded base64 `s` into `buf` at `offset` and returns the
+ * byte count, or -1 for any other form (same acceptance as
+ * {@link fromBase64Strict}, without re-encoding): Node's decoder skips
+ * characters outside the alphabet and stops at padding, so a canonical string
+ * is exactly one whose decoded length is the full length, with no URL-safe
+ * characters and zero spare bits.
+ */
+export function decodeBase64Into(s: string, buf: Buffer, offset: number): number {
+  const len = s.length;
+  if (len % 4 !== 0) return -1;
+  if (len === 0) return 0;
+  const pad = s.charCodeAt(len - 1) !== 0x3d ? 0 : s.charCodeAt(len - 2) !== 0x3d ? 1 : 2;
+  const n = buf.write(s, offset, 'base64');
+  if (n !== (len / 4) * 3 - pad || s.indexOf('-') >= 0 || s.indexOf('_') >= 0) return -1;
+  if (pad > 0) {
+    const last = B64_VALUE[s.charCodeAt(len - 1 - pad)] ?? -1;
+    if (last < 0 || (last & (pad === 1 ? 0x03 : 0x0f)) !== 0) return -1;
+  }
+  return n;
+}
+
+/** Decodes 44-char canonical base64 of a 32-byte hash, or returns undefined. */
+export function hashBytesFromBase64(s: string): Uint8Array | undefined {
+  if (s.length !== 44 || s.charCodeAt(43) !== 0x3d) return undefined;
+  const out = new Uint8Array(32);
+  let o = 0;
+  for (let i = 0; i < 40; i += 4) {
+    const a = B64_VALUE[s.charCodeAt(i)] ?? -1;
+    const b = B64_VALUE[s.charCodeAt(i + 1)] ?? -1;
+    const c = B64_VALUE[s.charCodeAt(i + 2)] ?? -1;
+    const d = B64_VALUE[s.charCodeAt(i + 3)] ?? -1;
+    if ((a | b | c | d) < 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+    out[o++] = ((b & 0x0f) << 4) | (c >> 2);
+    out[o++] = ((c & 0x03) << 6) | d;
+  }
+  const a = B64_VALUE[s.charCodeAt(40)] ?? -1;
+  const b = B64_VALUE[s.charCodeAt(41)] ?? -1;
+  const c = B64_VALUE[s.charCodeAt(42)] ?? -1;
+  if ((a | b | c) < 0 || (c & 0x03) !== 0) return undefined;
+  out[30] = (a << 2) | (b >> 4);
+  out[31] = ((b & 0x0f) << 4) | (c >> 2);
+  return out;
+}
+
 /** Lowercase hex. */
 export function toHex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');

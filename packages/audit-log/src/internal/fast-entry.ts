@@ -6,6 +6,7 @@
 // strict subset of what parseLogLine accepts, with the same field values: a
 // differential property test holds it to that.
 import type { Sidecar } from '../event.ts';
+import { decodeBase64Into } from './bytes.ts';
 import { hashLeafInPlace } from './hash.ts';
 
 /** The fields of an entry line the verifier needs. */
@@ -90,9 +91,9 @@ export function scanPlainEntryLine(line: string): EntryFields | undefined {
   if (leaf64.length % 4 !== 0) return undefined;
   const need = 1 + (leaf64.length / 4) * 3;
   if (buf.length < need) buf = Buffer.allocUnsafe(Math.max(need, buf.length * 2));
-  const n = buf.write(leaf64, 1, 'base64');
-  // Canonical base64 only (alphabet, padding, spare bits): re-encoding must give it back.
-  if (buf.toString('base64', 1, 1 + n) !== leaf64) return undefined;
+  // Canonical base64 only (alphabet, padding, spare bits).
+  const n = decodeBase64Into(leaf64, buf, 1);
+  if (n < 0) return undefined;
   const h = hashLeafInPlace(buf, n);
   if (!line.startsWith(h, LINE_HEAD.length)) return undefined;
   leaf = buf.toString('latin1', 1, 1 + n);

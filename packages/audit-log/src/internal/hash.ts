@@ -6,6 +6,7 @@
 // preallocated buffers, so an interior node costs one hash call and one
 // 32-byte allocation. Differentially tested against @palisade/crypto's sha256.
 import { hash } from 'node:crypto';
+import { hashBytesFromBase64 } from './bytes.ts';
 
 const HASH_LEN = 32;
 let scratch = Buffer.allocUnsafe(4096);
@@ -90,9 +91,9 @@ export function hashLeafInPlace(buf: Buffer, n: number): string {
 
 /** The 32 bytes that canonical base64 `h` (as produced by a hash) encodes. */
 export function hashFromBase64(h: string): Uint8Array {
-  const buf = scratchOf(HASH_LEN + 3);
-  buf.write(h, 0, 'base64');
-  return new Uint8Array(buf.subarray(0, HASH_LEN));
+  const out = hashBytesFromBase64(h);
+  if (out === undefined) throw new TypeError('not the base64 of a 32-byte hash');
+  return out;
 }
 
 const nodeBuf = Buffer.alloc(65);
