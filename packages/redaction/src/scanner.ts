@@ -90,6 +90,12 @@ interface Compiled {
   readonly sticky: RegExp;
   readonly order: number;
   readonly wholeText: boolean;
+  /**
+   * ASCII characters that the pattern's leading `(?<![...])` forbids right
+   * before a match: an anchored hit preceded by one cannot match, so the
+   * regex is not run there (a keyword inside a long alphanumeric run).
+   */
+  readonly leftStop: Uint8Array | undefined;
 }
 
 /**
@@ -168,6 +174,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
       sticky: new RegExp(def.pattern, `yd${flags}`),
       order,
       wholeText: def.keywords.length === 0,
+      leftStop: leftStopTable(def.pattern, flags),
     };
   });
 
@@ -447,6 +454,37 @@ function insertSorted(kept: Candidate[], c: Candidate): void {
   kept.splice(lo, 0, c);
 }
 
+const LEADING_LOOKBEHIND = /^\(\?<!(\[(?:\\.|[^\]\\]){1,200}\])\)/;
+
+/**
+ * The table of {@link Compiled.leftStop} for a pattern that starts with a
+ * negative lookbehind of one character class and has no top-level
+ * alternation (which would leave other branches without that lookbehind).
+ */
+function leftStopTable(pattern: string, flags: string): Uint8Array | undefined {
+  const m = LEADING_LOOKBEHIND.exec(pattern);
+  if (m === null || hasTopLevelAlternation(pattern)) return undefined;
+  const cls = new RegExp(`^${m[1] as string}$`, flags.includes('i') ? 'i' : '');
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) table[c] = cls.test(String.fromCharCode(c)) ? 1 : 0;
+  return table;
+}
+
+function hasTopLevelAlternation(pattern: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
 /** Sorts `a[0..n)` ascending in place (inputs are tiny or nearly sorted). */
 function insertionSort(a: Int32Array | number[], n: number): void {
   for (let i = 1; i < n; i++) {
@@ -474,10 +512,15 @@ function runRule(
     // A token cannot start inside the previous match of the same rule.
     let until = -1;
     if (def.keywords.length > 1) insertionSort(hits, count);
+    const stop = c.leftStop;
     for (let k = 0; k < count; k++) {
       const p = hits[k] as number;
       if (p < until) continue;
       until = p + 1;
+      if (stop !== undefined && p > 0) {
+        const before = text.charCodeAt(p - 1);
+        if (before < 128 && stop[before] === 1) continue;
+      }
       c.sticky.lastIndex = p;
       const m = c.sticky.exec(text);
       if (m !== null) {
