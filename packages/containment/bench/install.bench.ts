@@ -14,6 +14,7 @@
 // to stdout when it ends. Benchmarks are not tests: figures depend on the
 // machine and its load.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { afterAll, bench, describe } from 'vitest';
@@ -36,9 +37,26 @@ const contained = fx.addWorktree('contained');
 await installContainment(contained, { env }); // so every re-install sample is a re-install
 afterAll(() => fx.cleanup());
 
-/** Samples (ms) per series, and the 1-minute load average when each series started and ended. */
+/**
+ * CPU time (ms) used so far by this process and its waited-for children (the
+ * git processes): less sensitive to the machine's load than wall time. Linux
+ * (/proc/self/stat, clock ticks of 10 ms); elsewhere this process only.
+ */
+function cpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime, stime, cutime, cstime are fields 14-17 (indices 11-14 after the command).
+    return [11, 12, 13, 14].reduce((t, i) => t + Number(fields[i]), 0) * 10;
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+}
+
+/** Samples (ms) per series, CPU ms in total, and the 1-minute load average when each series started and ended. */
 interface Series {
   readonly samples: number[];
+  cpu: number;
   loadStart: number;
   loadEnd: number;
 }
@@ -46,12 +64,14 @@ const series = new Map<string, Series>();
 async function timed(name: string, fn: () => unknown): Promise<void> {
   let s = series.get(name);
   if (s === undefined) {
-    s = { samples: [], loadStart: loadavg()[0] ?? 0, loadEnd: 0 };
+    s = { samples: [], cpu: 0, loadStart: loadavg()[0] ?? 0, loadEnd: 0 };
     series.set(name, s);
   }
+  const c0 = cpuMs();
   const t0 = performance.now();
   await fn();
   s.samples.push(performance.now() - t0);
+  s.cpu += cpuMs() - c0;
   s.loadEnd = loadavg()[0] ?? 0;
 }
 
@@ -67,7 +87,7 @@ afterAll(() => {
     const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
     const f = (x: number): string => x.toFixed(1);
     lines.push(
-      `  ${name}: n=${sorted.length} mean=${f(mean)} p50=${f(percentile(sorted, 0.5))} p95=${f(percentile(sorted, 0.95))} p99=${f(percentile(sorted, 0.99))} max=${f(sorted.at(-1) ?? NaN)} total=${f(mean * sorted.length)} (load ${s.loadStart.toFixed(2)} -> ${s.loadEnd.toFixed(2)})`,
+      `  ${name}: n=${sorted.length} mean=${f(mean)} p50=${f(percentile(sorted, 0.5))} p95=${f(percentile(sorted, 0.95))} p99=${f(percentile(sorted, 0.99))} max=${f(sorted.at(-1) ?? NaN)} total=${f(mean * sorted.length)} cpu/sample=${f(s.cpu / sorted.length)} (load ${s.loadStart.toFixed(2)} -> ${s.loadEnd.toFixed(2)})`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
