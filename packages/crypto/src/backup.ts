@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform, TransformCallback } from 'node:stream';
 import { ArmorDecoder, ArmorEncoder } from './age/armor.ts';
 import { bech32Decode, bech32Encode } from './age/bech32.ts';
+import { ByteQueue } from './age/byte-queue.ts';
+import { ChunkedTransform } from './age/chunked-transform.ts';
 import {
   headerMac,
   headerMacInput,
@@ -130,71 +132,8 @@ export function parseAgeIdentityFile(text: string): string[] {
 }
 
 /* ------------------------------------------------------------------ */
-/* Byte queue: bounded buffering for the transforms                    */
+/* STREAM nonces                                                       */
 /* ------------------------------------------------------------------ */
-
-class ByteQueue {
-  private parts: Buffer[] = [];
-  length = 0;
-
-  push(b: Buffer): void {
-    if (b.length === 0) return;
-    this.parts.push(b);
-    this.length += b.length;
-  }
-
-  /** Removes and returns the first `n` bytes (n <= length). */
-  take(n: number): Buffer {
-    const first = this.parts[0];
-    if (first !== undefined && first.length >= n) {
-      const out = first.subarray(0, n);
-      if (first.length === n) this.parts.shift();
-      else this.parts[0] = first.subarray(n);
-      this.length -= n;
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let off = 0;
-    while (off < n) {
-      const p = this.parts[0] as Buffer;
-      const k = Math.min(p.length, n - off);
-      p.copy(out, off, 0, k);
-      off += k;
-      if (k === p.length) this.parts.shift();
-      else this.parts[0] = p.subarray(k);
-    }
-    this.length -= n;
-    return out;
-  }
-
-  /** Removes the first `n` bytes (n <= length) as views, without copying. */
-  takeParts(n: number): Buffer[] {
-    const out: Buffer[] = [];
-    let need = n;
-    while (need > 0) {
-      const p = this.parts[0] as Buffer;
-      if (p.length <= need) {
-        out.push(p);
-        this.parts.shift();
-        need -= p.length;
-      } else {
-        out.push(p.subarray(0, need));
-        this.parts[0] = p.subarray(need);
-        need = 0;
-      }
-    }
-    this.length -= n;
-    return out;
-  }
-
-  /** A contiguous copy of everything queued, without removing it. */
-  peekAll(): Buffer {
-    if (this.parts.length === 1) return this.parts[0] as Buffer;
-    const all = Buffer.concat(this.parts, this.length);
-    this.parts = all.length === 0 ? [] : [all];
-    return all;
-  }
-}
 
 /** Writes the STREAM nonce of chunk `counter` into `n` (12 bytes, reused per stream). */
 function setChunkNonce(n: Buffer, counter: number, last: boolean): Buffer {
@@ -204,63 +143,6 @@ function setChunkNonce(n: Buffer, counter: number, last: boolean): Buffer {
   n.writeUInt32BE(counter >>> 0, 7);
   n[11] = last ? 1 : 0;
   return n;
-}
-
-/**
- * Backpressure inside one write: a transform that turns one large write into
- * many chunks stops pushing as soon as the readable side is full, keeps the
- * write's callback, and resumes when the consumer reads. So the readable
- * buffer never holds more than its high-water mark plus one chunk, whatever
- * the size of the writes.
- */
-abstract class ChunkedTransform extends Transform {
-  /** The callback of the write being worked off, until its chunks are out. */
-  private pendingWrite: TransformCallback | undefined;
-  /** False after a push() that filled the readable side. */
-  protected wantsMore = true;
-
-  /** Pushes and records whether the readable side wants more. */
-  protected pushChunk(b: Buffer): void {
-    if (!this.push(b)) this.wantsMore = false;
-  }
-
-  /** Emits chunks while the consumer wants them; true when the queued input is worked off. */
-  protected abstract pump(): boolean;
-
-  /** Runs `pump` for the current write; calls its callback once its chunks are out. */
-  protected work(cb: TransformCallback): void {
-    this.pendingWrite = cb;
-    this.continueWrite();
-  }
-
-  /** Guards against a read() re-entering pump() from inside a push(). */
-  private pumping = false;
-
-  private continueWrite(): void {
-    const cb = this.pendingWrite;
-    if (cb === undefined || this.pumping) return;
-    this.wantsMore = true;
-    this.pumping = true;
-    let done: boolean;
-    try {
-      done = this.pump();
-    } catch (e) {
-      this.pendingWrite = undefined;
-      cb(e as Error);
-      return;
-    } finally {
-      this.pumping = false;
-    }
-    if (done) {
-      this.pendingWrite = undefined;
-      cb();
-    }
-  }
-
-  override _read(size: number): void {
-    if (this.pendingWrite !== undefined) this.continueWrite();
-    else super._read(size);
-  }
 }
 
 /* ------------------------------------------------------------------ */
