@@ -208,12 +208,19 @@ export async function createPgAuditSchema(
   });
 }
 
+/** Most orgs whose batches share one transaction. */
+const ORGS_PER_TRANSACTION = 32;
+
 class PgStore implements PgAuditStore {
   readonly verifierKey: string;
   private readonly verifiers: readonly NoteVerifier[];
   private readonly s: string;
   private readonly queues = new Map<string, Pending[]>();
-  private readonly running = new Map<string, Promise<void>>();
+  /** Orgs with a transaction in flight. */
+  private readonly inFlight = new Set<string>();
+  /** The scheduled dispatch and the transactions in flight (flush waits for them). */
+  private readonly running = new Set<Promise<void>>();
+  private dispatchScheduled = false;
   private appended = 0;
   private transactions = 0;
 
@@ -244,46 +251,80 @@ class PgStore implements PgAuditStore {
         this.queues.set(ev.org, q);
       }
       q.push({ event: ev, resolve, reject });
-      this.kick(ev.org);
+      this.kick();
     });
   }
 
-  /** The per-org sequencer: one batch (one transaction) in flight per org. */
-  private kick(org: string): void {
-    if (this.running.has(org)) return;
-    const run = (async () => {
-      // Let the appends issued in the same tick join the first transaction.
-      await undefined;
+  /**
+   * The per-org sequencer: at most one batch of an org in flight. Appends
+   * issued in the same tick are dispatched together; the orgs that have
+   * queued events are taken in sorted order (so concurrent transactions lock
+   * head rows in one global order and cannot deadlock), up to
+   * ORGS_PER_TRANSACTION per transaction, each org's batch written under its
+   * own head-row lock. Never a global lock.
+   */
+  private kick(): void {
+    if (this.dispatchScheduled) return;
+    this.dispatchScheduled = true;
+    const p: Promise<void> = Promise.resolve().then(() => {
+      this.dispatchScheduled = false;
+      this.running.delete(p);
+      this.dispatch();
+    });
+    this.running.add(p);
+  }
+
+  private dispatch(): void {
+    const ready = [...this.queues.keys()].filter((o) => !this.inFlight.has(o)).sort();
+    for (let i = 0; i < ready.length; i += ORGS_PER_TRANSACTION) {
+      const orgs = ready.slice(i, i + ORGS_PER_TRANSACTION);
+      for (const o of orgs) this.inFlight.add(o);
+      const run: Promise<void> = this.runGroup(orgs).finally(() => {
+        for (const o of orgs) this.inFlight.delete(o);
+        this.running.delete(run);
+        if (this.queues.size > 0) this.kick();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async runGroup(orgs: readonly string[]): Promise<void> {
+    const batches = orgs.map((org) => {
       const q = this.queues.get(org) as Pending[];
-      while (q.length > 0) {
-        const batch = q.splice(0, this.o.maxBatch ?? 2000);
-        try {
-          const receipts = await inTransaction(this.o.db, (tx) =>
-            this.writeBatch(
+      const batch = q.splice(0, this.o.maxBatch ?? 2000);
+      if (q.length === 0) this.queues.delete(org);
+      return { org, batch };
+    });
+    try {
+      const receipts = await inTransaction(this.o.db, async (tx) => {
+        const out: AppendReceipt[][] = [];
+        for (const { org, batch } of batches) {
+          out.push(
+            await this.writeBatch(
               tx,
               org,
               batch.map((p) => p.event),
             ),
           );
-          this.transactions++;
-          this.appended += batch.length;
-          batch.forEach((p, i) => {
-            p.resolve(receipts[i] as AppendReceipt);
-          });
-        } catch (e) {
-          const err =
-            typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505'
-              ? new AuditLogError('ERR_AUDIT_FORK', 'another writer took this sequence number', {
-                  cause: e,
-                })
-              : e;
-          for (const p of batch) p.reject(err);
         }
-      }
-      this.queues.delete(org);
-      this.running.delete(org);
-    })();
-    this.running.set(org, run);
+        return out;
+      });
+      this.transactions++;
+      batches.forEach(({ batch }, k) => {
+        this.appended += batch.length;
+        batch.forEach((p, i) => {
+          p.resolve((receipts[k] as AppendReceipt[])[i] as AppendReceipt);
+        });
+      });
+    } catch (e) {
+      const err =
+        typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505'
+          ? new AuditLogError('ERR_AUDIT_FORK', 'another writer took this sequence number', {
+              cause: e,
+            })
+          : e;
+      for (const { batch } of batches) for (const p of batch) p.reject(err);
+    }
   }
 
   private async lockHead(
