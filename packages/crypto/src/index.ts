@@ -10,6 +10,7 @@ export {
   parseAgeIdentityFile,
 } from './backup.ts';
 export { CryptoError, type CryptoErrorCode, type CryptoErrorOptions } from './errors.ts';
+export { deriveExternalKey } from './external-key.ts';
 export { hkdfSha256, hmacSha256, sha256 } from './hash.ts';
 export {
   createKeyRing,

@@ -28,6 +28,7 @@ const expectedRuntimeExports = [
   'MASTER_KEY_BYTES',
   'DEFAULT_MASTER_KEY_ENV',
   'deriveWorkspaceKey',
+  'deriveExternalKey',
   'seal',
   'sealDeterministic',
   'open',

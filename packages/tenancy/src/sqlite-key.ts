@@ -1,4 +1,4 @@
-import { hkdfSha256, sealDeterministic, type WorkspaceKey } from '@palisade/crypto';
+import { deriveExternalKey, type WorkspaceKey } from '@palisade/crypto';
 import { TenancyError } from './errors.ts';
 import { parseWorkspaceId } from './ids.ts';
 
@@ -17,8 +17,6 @@ export interface WorkspaceDatabaseKey {
 
 /** The purpose label of the derivation; a new label gives unrelated keys. */
 const PURPOSE = 'palisade/tenancy/sqlite-at-rest/v1';
-const encoder = new TextEncoder();
-const LABEL = encoder.encode(PURPOSE);
 const bytesOf = new WeakMap<WorkspaceDatabaseKey, Uint8Array>();
 
 class DatabaseKey implements WorkspaceDatabaseKey {
@@ -46,13 +44,11 @@ class DatabaseKey implements WorkspaceDatabaseKey {
  * Derives the key that encrypts a workspace's SQLite file at rest from the
  * workspace's key in `@palisade/crypto` ({@link WorkspaceKey}, from
  * `deriveWorkspaceKey(master, workspaceId)`), under the dedicated purpose
- * `palisade/tenancy/sqlite-at-rest/v1`:
- * `HKDF-SHA-256(ikm = sealDeterministic(workspaceKey, label, { tenant: 'palisade', workspace, purpose: label }), info = label)`.
- * The deterministic seal (AES-256-GCM-SIV with an HMAC-derived nonce) is a
- * keyed function of the workspace key that nobody without that key can
- * compute; HKDF turns its output into 32 uniform bytes. The same workspace
- * key always gives the same database key, and a key for one purpose or
- * workspace reveals nothing about another.
+ * `palisade/tenancy/sqlite-at-rest/v1`: 32 bytes of
+ * `deriveExternalKey(workspaceKey, 'palisade/tenancy/sqlite-at-rest/v1')`,
+ * HKDF-Expand of the workspace key's secret under that label. The same
+ * workspace key always gives the same database key, and a key for one
+ * purpose or workspace reveals nothing about another.
  *
  * Exported from `@palisade/tenancy/sqlite`.
  *
@@ -62,19 +58,13 @@ class DatabaseKey implements WorkspaceDatabaseKey {
  * CryptoError from `@palisade/crypto` for a key that is not a workspace key or was disposed.
  * @example
  * ```ts
- * const databaseKey = await deriveWorkspaceDatabaseKey(deriveWorkspaceKey(master, 'docs'));
+ * const databaseKey = deriveWorkspaceDatabaseKey(deriveWorkspaceKey(master, 'docs'));
  * const w = openWorkspaceWriter({ dataDir, workspaceId: 'docs', create: true, databaseKey });
  * ```
  */
-export async function deriveWorkspaceDatabaseKey(key: WorkspaceKey): Promise<WorkspaceDatabaseKey> {
+export function deriveWorkspaceDatabaseKey(key: WorkspaceKey): WorkspaceDatabaseKey {
   const workspaceId = parseWorkspaceId(key?.workspace);
-  const prf = await sealDeterministic(key, LABEL, {
-    tenant: 'palisade',
-    workspace: workspaceId,
-    purpose: PURPOSE,
-  });
-  const bytes = hkdfSha256(prf, new Uint8Array(0), LABEL, 32);
-  prf.fill(0);
+  const bytes = deriveExternalKey(key, PURPOSE, 32);
   const out = new DatabaseKey(workspaceId);
   bytesOf.set(out, bytes);
   return out;

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ const code = codeOf;
 const otherMasterKey = (): MasterKey =>
   masterKeyFromBytes(Uint8Array.from({ length: 32 }, (_, i) => 255 - i));
 
-const keyFor = (m: MasterKey, workspaceId: string): Promise<WorkspaceDatabaseKey> =>
+const keyFor = (m: MasterKey, workspaceId: string): WorkspaceDatabaseKey =>
   deriveWorkspaceDatabaseKey(deriveWorkspaceKey(m, workspaceId));
 
 /** Every byte of every file in the workspace folder (database, WAL, shared memory). */
@@ -42,7 +43,7 @@ afterEach(() => {
 describe('workspace SQLite encrypted at rest', () => {
   it('an encrypted workspace file holds no plaintext: the canary is in no byte of the database, WAL or shared-memory file', async () => {
     const canary = `CANARY-${'k9'.repeat(12)}`;
-    const databaseKey = await keyFor(master, 'docs');
+    const databaseKey = keyFor(master, 'docs');
     const w = openWorkspaceWriter({ dataDir, workspaceId: 'docs', create: true, databaseKey });
     w.run('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
     for (let i = 0; i < 50; i++) w.run('INSERT INTO notes (body) VALUES (?)', [`${canary}-${i}`]);
@@ -73,12 +74,12 @@ describe('workspace SQLite encrypted at rest', () => {
   });
 
   it('a wrong key, no key, or a key of another master fails with ERR_TENANCY_DECRYPTION_FAILED and reveals no row', async () => {
-    const databaseKey = await keyFor(master, 'docs');
+    const databaseKey = keyFor(master, 'docs');
     const w = openWorkspaceWriter({ dataDir, workspaceId: 'docs', create: true, databaseKey });
     w.run('CREATE TABLE notes (body TEXT)');
     w.run("INSERT INTO notes (body) VALUES ('secret')");
     w.close();
-    const wrong = await keyFor(otherMasterKey(), 'docs');
+    const wrong = keyFor(otherMasterKey(), 'docs');
     const errors: unknown[] = [];
     for (const open of [
       () => openWorkspaceReader({ dataDir, workspaceId: 'docs', databaseKey: wrong }),
@@ -108,14 +109,14 @@ describe('workspace SQLite encrypted at rest', () => {
     const w = openWorkspaceWriter({ dataDir, workspaceId: 'plain', create: true });
     w.run('CREATE TABLE notes (body TEXT)');
     w.close();
-    const databaseKey = await keyFor(master, 'plain');
+    const databaseKey = keyFor(master, 'plain');
     expect(code(() => openWorkspaceReader({ dataDir, workspaceId: 'plain', databaseKey }))).toBe(
       'ERR_TENANCY_DECRYPTION_FAILED',
     );
   });
 
   it("one workspace's database key is refused for another workspace", async () => {
-    const bobKey = await keyFor(master, 'bob');
+    const bobKey = keyFor(master, 'bob');
     const w = openWorkspaceWriter({
       dataDir,
       workspaceId: 'bob',
@@ -131,7 +132,7 @@ describe('workspace SQLite encrypted at rest', () => {
   });
 
   it('the encrypted query path stays read-only and still refuses ATTACH, VACUUM INTO, PRAGMA key/rekey and the cipher functions', async () => {
-    const databaseKey = await keyFor(master, 'docs');
+    const databaseKey = keyFor(master, 'docs');
     const w = openWorkspaceWriter({ dataDir, workspaceId: 'docs', create: true, databaseKey });
     w.run('CREATE TABLE notes (body TEXT)');
     w.run("INSERT INTO notes (body) VALUES ('x')");
@@ -169,7 +170,7 @@ describe('workspace SQLite encrypted at rest', () => {
   });
 
   it('a database key shows only its workspace id in String, JSON and inspect', async () => {
-    const databaseKey = await keyFor(master, 'docs');
+    const databaseKey = keyFor(master, 'docs');
     for (const shown of [String(databaseKey), JSON.stringify(databaseKey), inspect(databaseKey)]) {
       expect(shown).toContain('docs');
       expect(shown).not.toMatch(/[0-9a-f]{32}/);
@@ -178,9 +179,10 @@ describe('workspace SQLite encrypted at rest', () => {
   });
 
   it('the derivation is stable: a fixed master key and workspace id give the recorded key (existing files stay readable)', async () => {
-    // Known-answer vector: a change in @palisade/crypto's deterministic seal or
-    // in this derivation would make every encrypted workspace unreadable.
-    const databaseKey = await keyFor(master, 'docs');
+    // Known answer, computed independently below from the documented
+    // derivation: a change in @palisade/crypto's key schedule or in this
+    // derivation would make every encrypted workspace unreadable.
+    const databaseKey = keyFor(master, 'docs');
     const w = openWorkspaceWriter({ dataDir, workspaceId: 'docs', create: true, databaseKey });
     w.run('CREATE TABLE notes (body TEXT)');
     w.run("INSERT INTO notes (body) VALUES ('kat')");
@@ -199,7 +201,7 @@ describe('workspace SQLite encrypted at rest', () => {
       raw.close();
     }
     // Other workspaces and other master keys give other keys.
-    for (const other of [await keyFor(master, 'docs2'), await keyFor(otherMasterKey(), 'docs')]) {
+    for (const other of [keyFor(master, 'docs2'), keyFor(otherMasterKey(), 'docs')]) {
       expect(
         code(() => openWorkspaceReader({ dataDir, workspaceId: 'docs', databaseKey: other })),
       ).not.toBe('ok');
@@ -207,5 +209,34 @@ describe('workspace SQLite encrypted at rest', () => {
   });
 });
 
-/** HKDF output for master key bytes 0..31 and workspace `docs` (recorded once). */
-const EXPECTED_DOCS_KEY_HEX = '4e2dfe548be86997c910a603255466a5e42d49f7bd32b9f8028230454e288275';
+/**
+ * The documented derivation, written out with node:crypto alone for master
+ * key bytes 0..31 and workspace `docs`: the workspace secret is
+ * HKDF-SHA-256(master, salt "palisade/crypto/v1/hkdf-extract",
+ * info lp("palisade/crypto/v1", "workspace-key/v1", "docs")), and the
+ * database key is HKDF-Expand(secret, lp("palisade/crypto/v1",
+ * "external-key/v1", "palisade/tenancy/sqlite-at-rest/v1"), 32).
+ */
+const EXPECTED_DOCS_KEY_HEX = ((): string => {
+  const lp = (...parts: string[]): Buffer =>
+    Buffer.concat(
+      parts.flatMap((p) => {
+        const n = Buffer.alloc(4);
+        n.writeUInt32BE(Buffer.byteLength(p));
+        return [n, Buffer.from(p)];
+      }),
+    );
+  const secret = Buffer.from(
+    hkdfSync(
+      'sha256',
+      Uint8Array.from({ length: 32 }, (_, i) => i),
+      Buffer.from('palisade/crypto/v1/hkdf-extract'),
+      lp('palisade/crypto/v1', 'workspace-key/v1', 'docs'),
+      32,
+    ),
+  );
+  return createHmac('sha256', secret)
+    .update(lp('palisade/crypto/v1', 'external-key/v1', 'palisade/tenancy/sqlite-at-rest/v1'))
+    .update(Buffer.from([1]))
+    .digest('hex');
+})();

@@ -16,7 +16,8 @@ export const LABEL: Readonly<
     | 'keyWrap'
     | 'sealSubkeys'
     | 'sealDeterministic'
-    | 'sealContext',
+    | 'sealContext'
+    | 'externalKey',
     string
   >
 > = Object.freeze({
@@ -26,6 +27,7 @@ export const LABEL: Readonly<
   sealSubkeys: 'seal-subkeys/v1',
   sealDeterministic: 'seal-deterministic/v1',
   sealContext: 'seal-context/v1',
+  externalKey: 'external-key/v1',
 });
 
 /** The HKDF info for `label` followed by `parts`, length-prefixed. */
