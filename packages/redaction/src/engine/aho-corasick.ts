@@ -7,12 +7,9 @@
 /** A compiled keyword automaton. */
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
-  readonly #delta: Uint16Array | Int32Array;
   readonly #classes: Uint8Array;
   readonly #width: number;
   /** For each state, the keyword indexes that end there (including via suffix links). */
-  readonly #out: readonly (readonly number[] | undefined)[];
-  readonly #hasOut: Uint8Array;
   readonly #lens: Int32Array;
   readonly #packed: Int32Array;
   /** Outputs by breadth-first row (the numbering `#packed` uses). */
@@ -84,7 +81,6 @@ export class KeywordAutomaton {
         }
       }
     }
-    this.#delta = delta;
     // Packed form for the hot loop: entry = (target row offset << 1) | has-output.
     // Rows are laid out in breadth-first order, so the shallow states the
     // scan spends nearly all its time in share a few cache lines.
@@ -105,8 +101,6 @@ export class KeywordAutomaton {
     this.#packed = packed;
     this.#classes = classes;
     this.#width = width;
-    this.#out = outs.map((o) => (o.length === 0 ? undefined : o));
-    this.#hasOut = Uint8Array.from(outs, (o) => (o.length === 0 ? 0 : 1));
     this.#lens = Int32Array.from(this.keywords, (k) => k.length);
   }
 
@@ -173,45 +167,12 @@ export class KeywordAutomaton {
     const packed = this.#packed;
     const classes = this.#classes;
     let s = 0;
-    const n = text.length;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const cls = c < 128 ? (classes[c] as number) : 0;
-      if (cls === 0) {
-        s = 0;
-        continue;
-      }
-      const v = packed[s + cls] as number;
+      const v = packed[s + (c < 128 ? (classes[c] as number) : 0)] as number;
       if ((v & 1) === 1) return true;
       s = v >> 1;
     }
     return false;
-  }
-
-  /** Calls `onHit(keywordIndex, start)` for every keyword occurrence, in order of its end. */
-  forEachHit(text: string, onHit: (keyword: number, start: number) => void): void {
-    const delta = this.#delta;
-    const classes = this.#classes;
-    const width = this.#width;
-    const hasOut = this.#hasOut;
-    const kws = this.keywords;
-    let s = 0;
-    const n = text.length;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      const cls = c < 128 ? (classes[c] as number) : 0;
-      if (cls === 0) {
-        s = 0;
-        continue;
-      }
-      s = delta[s * width + cls] as number;
-      if (hasOut[s] === 1) {
-        const o = this.#out[s] as readonly number[];
-        for (let j = 0; j < o.length; j++) {
-          const k = o[j] as number;
-          onHit(k, i + 1 - (kws[k] as string).length);
-        }
-      }
-    }
   }
 }
