@@ -79,6 +79,30 @@ describe('palisade backup', () => {
     },
   );
 
+  // CI installs Debian's `age`; a machine without it skips only this test.
+  it.skipIf(!hasAge && !process.env.CI)(
+    'encrypt --armor writes the PEM armor of age -a: age -d reads it, and decrypt reads armored files from age -a',
+    async () => {
+      writeFileSync(join(dir, 'in'), plain);
+      expect(await run(['encrypt', '-a', '-r', recipient, '-o', 'ours.age', 'in']).done).toBe(0);
+      const armored = readFileSync(join(dir, 'ours.age'), 'latin1');
+      expect(armored.startsWith('-----BEGIN AGE ENCRYPTED FILE-----\n')).toBe(true);
+      expect(armored.endsWith('-----END AGE ENCRYPTED FILE-----\n')).toBe(true);
+      expect(armored).toMatch(/^[\x20-\x7e\n]*$/);
+      expect(
+        execFileSync('age', ['-d', '-i', join(dir, 'key.txt'), join(dir, 'ours.age')]).equals(
+          plain,
+        ),
+      ).toBe(true);
+      execFileSync('age', ['-a', '-r', recipient, '-o', join(dir, 'theirs.age'), join(dir, 'in')]);
+      expect(await run(['decrypt', '-i', 'key.txt', '-o', 'out', 'theirs.age']).done).toBe(0);
+      expect(readFileSync(join(dir, 'out')).equals(plain)).toBe(true);
+      await expect(
+        run(['decrypt', '-a', '-i', 'key.txt', '-o', 'o2', 'theirs.age']).done,
+      ).rejects.toThrow(UsageError);
+    },
+  );
+
   it('round-trips with --passphrase-env and rejects a wrong passphrase', async () => {
     writeFileSync(join(dir, 'in'), plain);
     expect(

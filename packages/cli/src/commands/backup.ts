@@ -14,8 +14,8 @@ import type { Command } from '../command.ts';
 import { parseCommandArgs, subcommandError, UsageError } from '../command.ts';
 import { type CliIO, EXIT, writeJson } from '../io.ts';
 
-const usage = `Usage: palisade backup encrypt (-r <age1...>)... [-o <out>] [<file>]
-       palisade backup encrypt --passphrase-env <VAR> [--work-factor <n>] [-o <out>] [<file>]
+const usage = `Usage: palisade backup encrypt (-r <age1...>)... [-a] [-o <out>] [<file>]
+       palisade backup encrypt --passphrase-env <VAR> [--work-factor <n>] [-a] [-o <out>] [<file>]
        palisade backup decrypt (-i <identity-file>)... [-o <out>] [<file>]
        palisade backup decrypt --passphrase-env <VAR> [-o <out>] [<file>]
 
@@ -29,6 +29,8 @@ standard input) to <out> (default: standard output) in 64 KiB chunks.
   --passphrase-env <VAR>      use the passphrase in environment variable VAR
                               (scrypt recipient)
   --work-factor <n>           scrypt log2(N) when encrypting (default 18, at most 20)
+  -a, --armor                 encrypt to the ASCII (PEM) armor of age -a; decrypt
+                              reads armored and binary files alike
   -o, --output <out>          write here instead of standard output; a failed
                               decryption leaves no partial file behind
 
@@ -41,6 +43,7 @@ interface Parsed {
     identity?: string[] | undefined;
     'passphrase-env'?: string | undefined;
     'work-factor'?: string | undefined;
+    armor?: boolean | undefined;
     output?: string | undefined;
   };
   readonly positionals: string[];
@@ -84,6 +87,7 @@ export const backupCommand: Command = {
         identity: { type: 'string', short: 'i', multiple: true },
         'passphrase-env': { type: 'string' },
         'work-factor': { type: 'string' },
+        armor: { type: 'boolean', short: 'a' },
         output: { type: 'string', short: 'o' },
       },
       allowPositionals: true,
@@ -118,6 +122,10 @@ export const backupCommand: Command = {
       }
       if (v['work-factor'] !== undefined)
         throw new UsageError('--work-factor applies to encrypt only');
+      if (v.armor === true)
+        throw new UsageError(
+          '--armor applies to encrypt only (decrypt reads armored files as they are)',
+        );
     }
     let logN: number | undefined;
     if (v['work-factor'] !== undefined) {
@@ -149,13 +157,14 @@ export const backupCommand: Command = {
       throw e;
     };
 
+    const armor = v.armor === true;
     let transform: ReturnType<typeof createBackupEncryptStream>;
     try {
       if (mode === 'encrypt') {
         transform = createBackupEncryptStream(
           passphrase !== undefined
-            ? { passphrase, ...(logN === undefined ? {} : { scryptLogN: logN }) }
-            : { recipients },
+            ? { passphrase, ...(logN === undefined ? {} : { scryptLogN: logN }), armor }
+            : { recipients, armor },
         );
       } else {
         const identities: string[] = [];
