@@ -37,7 +37,11 @@ import {
   parsePolicy,
   prepareEgress,
 } from '@palisade/redaction';
-import { openWorkspaceReader, openWorkspaceWriter } from '@palisade/tenancy/sqlite';
+import {
+  deriveWorkspaceDatabaseKey,
+  openWorkspaceReader,
+  openWorkspaceWriter,
+} from '@palisade/tenancy/sqlite';
 
 /** Where the app keeps things. */
 export interface DesktopOptions {
@@ -130,11 +134,22 @@ export async function openDesktopApp(options: DesktopOptions): Promise<DesktopAp
     purpose: 'workspace-note',
     record: id,
   });
+  // Each workspace file is encrypted at rest (SQLCipher 4) with a key derived
+  // from that workspace's key; notes inside are sealed on top of that.
+  const databaseKey = (workspace: string) =>
+    deriveWorkspaceDatabaseKey(deriveWorkspaceKey(master, workspace));
+  const openReader = (workspace: string) =>
+    openWorkspaceReader({
+      dataDir: palisadeDir,
+      workspaceId: workspace,
+      databaseKey: databaseKey(workspace),
+    });
   const ensureWorkspace = (workspace: string) => {
     const writer = openWorkspaceWriter({
       dataDir: palisadeDir,
       workspaceId: workspace,
       create: true,
+      databaseKey: databaseKey(workspace),
     });
     writer.run('CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, sealed BLOB NOT NULL)');
     return writer;
@@ -179,7 +194,7 @@ export async function openDesktopApp(options: DesktopOptions): Promise<DesktopAp
       await record('note.save', `${workspace}/${id}`);
     },
     async readNote(workspace, id) {
-      const reader = openWorkspaceReader({ dataDir: palisadeDir, workspaceId: workspace });
+      const reader = openReader(workspace);
       try {
         const rows = reader.all('SELECT sealed FROM notes WHERE id = ?', [id]);
         const sealed = rows[0]?.['sealed'];
@@ -191,7 +206,7 @@ export async function openDesktopApp(options: DesktopOptions): Promise<DesktopAp
       }
     },
     async backupWorkspace(workspace) {
-      const reader = openWorkspaceReader({ dataDir: palisadeDir, workspaceId: workspace });
+      const reader = openReader(workspace);
       const file = reader.path.file;
       reader.close();
       const encrypted = await encryptBackup(readFileSync(file), {

@@ -3,7 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CryptoError } from '@palisade/crypto';
+import {
+  CryptoError,
+  deriveExternalKey,
+  deriveWorkspaceKey,
+  masterKeyFromFile,
+} from '@palisade/crypto';
+import CipherDatabase from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDesktopApp } from '../src/desktop-app.ts';
 
@@ -11,6 +17,25 @@ const temps: string[] = [];
 afterEach(() => {
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/**
+ * Opens a workspace file with the SQLCipher build and the page key derived
+ * from the app's master key, outside the app (as an attacker holding the key
+ * could).
+ */
+function openRaw(appDataDir: string, repo: string, workspace: string): CipherDatabase.Database {
+  using master = masterKeyFromFile(join(appDataDir, 'master.key'));
+  const raw = deriveExternalKey(
+    deriveWorkspaceKey(master, workspace),
+    'palisade/tenancy/sqlite-at-rest/v1',
+  );
+  const db = new CipherDatabase(join(repo, '.palisade', 'workspaces', workspace, 'workspace.db'));
+  db.pragma(`cipher = 'sqlcipher'`);
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${Buffer.from(raw).toString('hex')}'"`);
+  raw.fill(0);
+  return db;
+}
 
 /** Every file under `dir` with its size and mtime, except the excluded top-level paths. */
 function snapshot(dir: string, exclude: readonly string[]): Map<string, string> {
@@ -108,6 +133,40 @@ describe('desktop composition (examples/desktop)', () => {
     expect(refs.trim()).toBe('');
   });
 
+  it('workspace files are encrypted at rest: no note, id or schema text on disk, and no open without the workspace database key', async () => {
+    const f = fixture();
+    const app = await openDesktopApp({
+      repo: f.repo,
+      appDataDir: f.appDataDir,
+      user: 't',
+      gitEnv: f.env,
+    });
+    await app.saveNote('ws-1', 'canary-note-id-7f3a', 'canary note text 7f3a');
+    expect(await app.readNote('ws-1', 'canary-note-id-7f3a')).toBe('canary note text 7f3a');
+    await app.close();
+    const dir = join(f.repo, '.palisade', 'workspaces', 'ws-1');
+    const files = readdirSync(dir);
+    expect(files.length).toBeGreaterThan(0);
+    const onDisk = Buffer.concat(files.map((n) => readFileSync(join(dir, n))));
+    for (const text of [
+      'canary-note-id-7f3a',
+      'canary note text',
+      'CREATE TABLE',
+      'notes',
+      'SQLite format 3',
+    ]) {
+      expect(onDisk.includes(Buffer.from(text)), text).toBe(false);
+    }
+    // Plain SQLite cannot read it; the cipher build with the derived key can.
+    const Plain = (await import('better-sqlite3')).default;
+    const plain = new Plain(join(dir, 'workspace.db'), { readonly: true });
+    expect(() => plain.prepare('SELECT count(*) FROM notes').get()).toThrow(/not a database/);
+    plain.close();
+    const cipher = openRaw(f.appDataDir, f.repo, 'ws-1');
+    expect(cipher.prepare('SELECT id FROM notes').all()).toEqual([{ id: 'canary-note-id-7f3a' }]);
+    cipher.close();
+  });
+
   it('a workspace note sealed for one workspace never opens under another workspace key', async () => {
     const f = fixture();
     const app = await openDesktopApp({
@@ -118,22 +177,13 @@ describe('desktop composition (examples/desktop)', () => {
     });
     await app.saveNote('ws-1', 'n', 'only for ws-1');
     expect(await app.readNote('ws-1', 'n')).toBe('only for ws-1');
-    // Move ws-1's sealed row into ws-2's file: ws-2's key and context refuse it.
+    // An attacker who holds both files' page keys moves ws-1's sealed row into
+    // ws-2's file: ws-2's sealing key and context still refuse it.
     await app.saveNote('ws-2', 'n', 'placeholder');
-    const Database = (await import('better-sqlite3')).default;
-    const src = new Database(
-      join(
-        app.palisadeDir,
-        'workspaces',
-        'ws-1',
-        readdirSync(join(app.palisadeDir, 'workspaces', 'ws-1'))[0] ?? '',
-      ),
-      { readonly: true },
-    );
+    const src = openRaw(f.appDataDir, f.repo, 'ws-1');
     const row = src.prepare('SELECT sealed FROM notes WHERE id = ?').get('n') as { sealed: Buffer };
     src.close();
-    const dstDir = join(app.palisadeDir, 'workspaces', 'ws-2');
-    const dst = new Database(join(dstDir, readdirSync(dstDir)[0] ?? ''));
+    const dst = openRaw(f.appDataDir, f.repo, 'ws-2');
     dst.prepare('UPDATE notes SET sealed = ? WHERE id = ?').run(row.sealed, 'n');
     dst.close();
     const err = await app.readNote('ws-2', 'n').catch((e: unknown) => e);
