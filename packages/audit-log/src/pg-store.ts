@@ -208,6 +208,14 @@ export async function createPgAuditSchema(
   });
 }
 
+/** An org's chain tip, locked for the transaction. */
+interface Head {
+  next: number;
+  prev: Uint8Array;
+  last: number;
+  acc: RootAccumulator;
+}
+
 /** Most orgs whose batches share one transaction. */
 const ORGS_PER_TRANSACTION = 32;
 
@@ -296,19 +304,12 @@ class PgStore implements PgAuditStore {
       return { org, batch };
     });
     try {
-      const receipts = await inTransaction(this.o.db, async (tx) => {
-        const out: AppendReceipt[][] = [];
-        for (const { org, batch } of batches) {
-          out.push(
-            await this.writeBatch(
-              tx,
-              org,
-              batch.map((p) => p.event),
-            ),
-          );
-        }
-        return out;
-      });
+      const receipts = await inTransaction(this.o.db, (tx) =>
+        this.writeBatches(
+          tx,
+          batches.map(({ org, batch }) => ({ org, events: batch.map((p) => p.event) })),
+        ),
+      );
       this.transactions++;
       batches.forEach(({ batch }, k) => {
         this.appended += batch.length;
@@ -327,32 +328,45 @@ class PgStore implements PgAuditStore {
     }
   }
 
-  private async lockHead(
-    tx: PgQueryable,
-    org: string,
-  ): Promise<{ next: number; prev: Uint8Array; last: number; acc: RootAccumulator }> {
-    const s = this.s;
-    // One round trip: create the head on first use, or lock the existing one
-    // (ON CONFLICT DO UPDATE takes the row lock and returns the latest version,
-    // so concurrent writers of one org queue here).
+  private async lockHead(tx: PgQueryable, org: string): Promise<Head> {
+    return (await this.lockHeads(tx, [org])).get(org) as Head;
+  }
+
+  /**
+   * Creates the heads of new orgs and locks every head of `orgs` in one round
+   * trip, in the given (sorted) order: ON CONFLICT DO UPDATE takes the row
+   * lock and returns the latest version, so concurrent writers of an org queue
+   * here.
+   */
+  private async lockHeads(tx: PgQueryable, orgs: readonly string[]): Promise<Map<string, Head>> {
+    const params: unknown[] = [Buffer.from(GENESIS_PREV), Buffer.alloc(0)];
+    const values = orgs.map((org) => {
+      params.push(org);
+      return `($${params.length}, 0, $1, 0, $2)`;
+    });
     const { rows } = await tx.query(
-      `INSERT INTO ${s}.audit_heads (org, next_seq, prev_hash, last_recorded_at, frontier)
-       VALUES ($1, 0, $2, 0, $3) ON CONFLICT (org) DO UPDATE SET org = EXCLUDED.org
-       RETURNING next_seq, prev_hash, last_recorded_at, frontier`,
-      [org, Buffer.from(GENESIS_PREV), Buffer.alloc(0)],
+      `INSERT INTO ${this.s}.audit_heads (org, next_seq, prev_hash, last_recorded_at, frontier)
+       VALUES ${values.join(', ')} ON CONFLICT (org) DO UPDATE SET org = EXCLUDED.org
+       RETURNING org, next_seq, prev_hash, last_recorded_at, frontier`,
+      params,
     );
-    const h = rows[0];
-    if (h === undefined) throw new AuditLogError('ERR_AUDIT_CORRUPT', 'missing head row');
-    const next = toInt(h['next_seq']);
-    const fr = toBytes(h['frontier']);
-    const frontier: Uint8Array[] = [];
-    for (let i = 0; i < fr.length; i += 32) frontier.push(fr.subarray(i, i + 32));
-    return {
-      next,
-      prev: toBytes(h['prev_hash']),
-      last: toInt(h['last_recorded_at']),
-      acc: RootAccumulator.fromFrontier(next, frontier),
-    };
+    const heads = new Map<string, Head>();
+    for (const h of rows) {
+      const next = toInt(h['next_seq']);
+      const fr = toBytes(h['frontier']);
+      const frontier: Uint8Array[] = [];
+      for (let i = 0; i < fr.length; i += 32) frontier.push(fr.subarray(i, i + 32));
+      heads.set(String(h['org']), {
+        next,
+        prev: toBytes(h['prev_hash']),
+        last: toInt(h['last_recorded_at']),
+        acc: RootAccumulator.fromFrontier(next, frontier),
+      });
+    }
+    for (const org of orgs) {
+      if (!heads.has(org)) throw new AuditLogError('ERR_AUDIT_CORRUPT', 'missing head row');
+    }
+    return heads;
   }
 
   private async writeBatch(
@@ -360,40 +374,77 @@ class PgStore implements PgAuditStore {
     org: string,
     events: readonly AuditEventInput[],
   ): Promise<AppendReceipt[]> {
+    return (await this.writeBatches(tx, [{ org, events }]))[0] as AppendReceipt[];
+  }
+
+  /**
+   * Writes one batch per org (orgs sorted, distinct) in the caller's
+   * transaction: one round trip locks every head, then the entry rows, the
+   * head updates and one signed checkpoint per org (sealing its batch) go in
+   * as few statements as the parameter limit allows (one for up to 1000 rows).
+   */
+  private async writeBatches(
+    tx: PgQueryable,
+    batches: readonly { readonly org: string; readonly events: readonly AuditEventInput[] }[],
+  ): Promise<AppendReceipt[][]> {
     const s = this.s;
-    const head = await this.lockHead(tx, org);
+    const heads = await this.lockHeads(
+      tx,
+      batches.map((b) => b.org),
+    );
     const now = this.o.now ?? Date.now;
     const rand = this.o.randomBytes ?? pooledRandomBytes;
-    const receipts: AppendReceipt[] = [];
-    const rows: unknown[][] = [];
-    let { next, prev, last } = head;
-    let prev64 = toBase64(prev);
     const salt = (): Uint8Array => rand(16);
-    for (const ev of events) {
-      const wall = now();
-      const back = wall < last ? last - wall : 0;
-      const recordedAt = Math.max(wall, last);
-      const enc = encodeEntry(ev, next, prev64, recordedAt, back, salt);
-      const lh = hashFromBase64(enc.hash64);
-      rows.push([
+    const out: AppendReceipt[][] = [];
+    const rows: unknown[][] = [];
+    const tips: {
+      org: string;
+      next: number;
+      prev: Uint8Array;
+      last: number;
+      frontier: Uint8Array;
+      note: string;
+    }[] = [];
+    for (const { org, events } of batches) {
+      const head = heads.get(org) as Head;
+      const receipts: AppendReceipt[] = [];
+      let { next, prev, last } = head;
+      let prev64 = toBase64(prev);
+      for (const ev of events) {
+        const wall = now();
+        const back = wall < last ? last - wall : 0;
+        const recordedAt = Math.max(wall, last);
+        const enc = encodeEntry(ev, next, prev64, recordedAt, back, salt);
+        const lh = hashFromBase64(enc.hash64);
+        rows.push([
+          org,
+          next,
+          Buffer.from(enc.leaf64, 'base64'),
+          Buffer.from(lh),
+          enc.sidecarText,
+          recordedAt,
+          enc.leaf.subject,
+        ]);
+        receipts.push({ seq: next, leafHash: enc.hash64, recordedAt, durability: 'durable' });
+        head.acc.push(lh);
+        prev = lh;
+        prev64 = enc.hash64;
+        last = recordedAt;
+        next++;
+      }
+      out.push(receipts);
+      tips.push({
         org,
         next,
-        Buffer.from(enc.leaf64, 'base64'),
-        Buffer.from(lh),
-        enc.sidecarText,
-        recordedAt,
-        enc.leaf.subject,
-      ]);
-      receipts.push({ seq: next, leafHash: enc.hash64, recordedAt, durability: 'durable' });
-      head.acc.push(lh);
-      prev = lh;
-      prev64 = enc.hash64;
-      last = recordedAt;
-      next++;
+        prev,
+        last,
+        frontier: concatBytes(...head.acc.frontier()),
+        // Seal the batch in the same transaction: a checkpoint within the commit of every append.
+        note: this.checkpointNote(org, next, head.acc.root(), now()),
+      });
     }
     // All but the last chunk of rows go in plain multi-row INSERTs; the last
-    // chunk, the head update and the checkpoint that seals the batch go in one
-    // statement (one round trip), inside the same transaction.
+    // chunk, the head updates and the checkpoints go in one statement.
     const CHUNK = 1000;
     const lastStart = Math.max(0, Math.floor((rows.length - 1) / CHUNK) * CHUNK);
     const insertValues = (chunk: unknown[][], params: unknown[]): string =>
@@ -410,23 +461,28 @@ class PgStore implements PgAuditStore {
       const params: unknown[] = [];
       await tx.query(insertSql(insertValues(rows.slice(i, i + CHUNK), params)), params);
     }
-    const note = this.checkpointNote(org, next, head.acc.root(), now());
-    const params: unknown[] = [
-      org,
-      next,
-      Buffer.from(prev),
-      last,
-      Buffer.from(concatBytes(...head.acc.frontier())),
-      note,
-    ];
+    const params: unknown[] = [];
     const values = insertValues(rows.slice(lastStart), params);
+    const headValues: string[] = [];
+    const cpValues: string[] = [];
+    for (const t of tips) {
+      const b = params.length;
+      params.push(t.org, t.next, Buffer.from(t.prev), t.last, Buffer.from(t.frontier), t.note);
+      headValues.push(
+        `($${b + 1}::text, $${b + 2}::bigint, $${b + 3}::bytea, $${b + 4}::bigint, $${b + 5}::bytea)`,
+      );
+      cpValues.push(`($${b + 1}, $${b + 2}, $${b + 6})`);
+    }
     await tx.query(
       `WITH e AS (${insertSql(values)}),
-       h AS (UPDATE ${s}.audit_heads SET next_seq = $2, prev_hash = $3, last_recorded_at = $4, frontier = $5 WHERE org = $1)
-       INSERT INTO ${s}.audit_checkpoints (org, size, note) VALUES ($1, $2, $6)`,
+       h AS (UPDATE ${s}.audit_heads AS t SET next_seq = v.next_seq, prev_hash = v.prev_hash,
+               last_recorded_at = v.last_recorded_at, frontier = v.frontier
+             FROM (VALUES ${headValues.join(', ')}) AS v(org, next_seq, prev_hash, last_recorded_at, frontier)
+             WHERE t.org = v.org)
+       INSERT INTO ${s}.audit_checkpoints (org, size, note) VALUES ${cpValues.join(', ')}`,
       params,
     );
-    return receipts;
+    return out;
   }
 
   /** Signs the checkpoint of an org's log at `size` (the caller stores it). */
