@@ -17,6 +17,14 @@ describe('scanner basics', () => {
     expect(f?.fingerprint).not.toContain(AWS_ID);
   });
 
+  it('takes a password with an unencoded @ up to the last @ before the host', () => {
+    const text = 'psql "postgresql://admin:P@ssw0rd!@db.internal:5432/app?sslmode=require"';
+    const fs = scan(text, { detectors: ['secret'] });
+    expect(fs.map((f) => [f.ruleId, text.slice(f.start, f.end)])).toEqual([
+      ['uri-postgres-password', 'P@ssw0rd!'],
+    ]);
+  });
+
   it('reports only the password of a credential-bearing postgres URI', () => {
     const text = 'DATABASE_URL=postgres://app:Zq9-vT4x!pL@db.internal:5432/app';
     const fs = scan(text, { detectors: ['secret'] });
@@ -223,6 +231,11 @@ describe('passphrases and command-line passwords', () => {
       ['sshpass -p S3cr3t-Pass ssh root@10.0.0.5', 'cli-sshpass-password', 'S3cr3t-Pass'],
       ['redis-cli -h cache -a S3cr3t-Pass ping', 'cli-redis-cli-password', 'S3cr3t-Pass'],
       ['htpasswd -nbB admin S3cr3t-Pass >> users', 'cli-htpasswd-password', 'S3cr3t-Pass'],
+      [
+        'htpasswd -b -c /etc/nginx/.htpasswd admin S3cr3t-Pass',
+        'cli-htpasswd-password',
+        'S3cr3t-Pass',
+      ],
       ['docker login -u ci -p S3cr3t-Pass ghcr.io', 'cli-docker-login-password', 'S3cr3t-Pass'],
       ["echo 'S3cr3t-Pass' | sudo -S true", 'cli-echo-password-pipe', 'S3cr3t-Pass'],
       ['openssl rsa -in k.pem -passin pass:S3cr3t-Pass', 'cli-openssl-passphrase', 'S3cr3t-Pass'],

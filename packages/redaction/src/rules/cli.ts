@@ -70,7 +70,7 @@ export const cliRules: readonly RuleDefinition[] = [
     'cli-htpasswd-password',
     'htpasswd -b (batch mode) password argument (the last argument of the command)',
     ['htpasswd'],
-    `${CMD_EDGE}htpasswd(?:\\.exe)?${ARGS}-[a-zA-Z]{0,5}b[a-zA-Z]{0,5}[ \\t]{1,4}(?:[^\\s'"-][^\\s'"]{0,200}[ \\t]{1,4})?[^\\s'"-][^\\s'"]{0,200}[ \\t]{1,4}${VAL}['"]?(?=[ \\t]{0,4}(?:[\\r\\n|;&#)>]|$))`,
+    `${CMD_EDGE}htpasswd(?:\\.exe)?(?=[^\\n|;&]{0,240}?[ \\t]-[a-zA-Z]{0,5}b)${ARGS}${val('-')}['"]?(?=[ \\t]{0,4}(?:[\\r\\n|;&#)>]|$))`,
   ),
   cli(
     'cli-docker-login-password',

@@ -3,7 +3,9 @@ import { windowed } from './types.ts';
 import { validAdoNetContext, validBasicCredentials } from './validators.ts';
 
 const USER = '[^\\s:@/?#\'"<>]{0,128}';
-const PASS = '[^\\s@/\'"<>]{1,256}';
+// An unencoded `@` inside the password (`P@ssw0rd`) is common: the password
+// runs to the last `@` before the host (greedy, bounded, no `/` or blank).
+const PASS = '[^\\s/?\'"<>]{1,256}';
 
 // `scheme://user:password@host`: the span is the password only.
 const uri = (id: string, description: string, schemes: readonly string[]): RuleDefinition =>

@@ -383,7 +383,10 @@ export const SPECS: Readonly<Record<string, string | readonly string[]>> = {
   'uri-ftp-password': 'R:sftp://deploy:«{pw}»@files.{l:6}.com/uploads',
   'uri-smtp-password': 'R:smtp://mailer:«{pw}»@smtp.{l:6}.com:587',
   'uri-ldap-password': 'R:ldap://cn=admin:«{pw}»@ldap.{l:6}.corp:389',
-  'uri-http-password': 'R:https://ci-bot:«{pw}»@git.{l:6}.com/org/repo.git',
+  'uri-http-password': [
+    'R:https://ci-bot:«{pw}»@git.{l:6}.com/org/repo.git',
+    'R:git clone https://deploy:«{pw}@{l:4}»@git.{l:6}.com/org/repo.git',
+  ],
   'uri-clickhouse-password': 'R:clickhouse://default:«{pw}»@ch.{l:6}.local:9000/logs',
   'uri-couchbase-password': 'R:couchbase://admin:«{pw}»@cb.{l:6}.local',
   'uri-nats-password': 'R:nats://svc:«{pw}»@nats.{l:6}.local:4222',
@@ -421,6 +424,7 @@ export const SPECS: Readonly<Record<string, string | readonly string[]>> = {
   'cli-htpasswd-password': [
     'R:htpasswd -b /etc/nginx/.htpasswd admin «{pw}»',
     'R:htpasswd -nbB monitor «{pw}» >> users.htpasswd',
+    'R:htpasswd -b -c /etc/nginx/.htpasswd {w:6} «{pw}»',
     'R:RUN htpasswd -bc /etc/apache2/.htpasswd {w:6} «{pw}»',
   ],
   'cli-docker-login-password': [
