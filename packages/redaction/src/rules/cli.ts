@@ -218,6 +218,33 @@ export const cliRules: readonly RuleDefinition[] = [
     ],
     `${CMD_EDGE}(?:psql|pg_dump(?:all)?|pg_restore|pg_basebackup|pgbench|pg_isready|createdb|dropdb)(?:\\.exe)?${ARGS}(?:(?:-d|--dbname)(?:=|[ \\t]{1,4}))?['"]?password[ \\t]{0,2}=[ \\t]{0,2}'?(?<s>(?<=')[^'\\n]{3,128}(?=')|(?<!')[^\\s'"|;&<>\`]{3,128})`,
   ),
+  cli(
+    'cli-lftp-password',
+    'lftp -u user,password',
+    ['lftp'],
+    `${CMD_EDGE}lftp(?:\\.exe)?${ARGS}(?:-u|--user)[ \\t]{1,4}['"]?[^\\s,'"]{1,128},(?<s>[^\\s'"]{3,128})`,
+  ),
+  option('cli-openssl-enc-key', 'openssl enc -k password', ['openssl'], 'openssl', '-k[ \\t]{1,4}'),
+  option(
+    'cli-az-login-password',
+    'az login -p / --password',
+    ['az login'],
+    'az login',
+    '-p[ \\t]{1,4}|--password(?:=|[ \\t]{1,4})',
+  ),
+  option(
+    'cli-snmp-password',
+    'Net-SNMP v3 -A auth / -X privacy passphrase',
+    ['snmp'],
+    'snmp(?:walk|get|getnext|set|bulkwalk|bulkget|table|trap|inform|status|df|delta|netstat)',
+    '-[AX][ \\t]{0,4}',
+  ),
+  cli(
+    'cli-wifi-password',
+    'nmcli ... password <psk>, wpa_passphrase <ssid> <psk>',
+    ['nmcli', 'wpa_passphrase'],
+    `${CMD_EDGE}(?:nmcli${ARGS}(?:password|wifi-sec\\.psk)[ \\t]{1,4}|wpa_passphrase[ \\t]{1,4}['"]?[^\\s'"]{1,64}['"]?[ \\t]{1,4})${VAL}`,
+  ),
   option(
     'cli-wget-password',
     'wget --password / --http-password / --ftp-password',

@@ -200,6 +200,13 @@ export const FAMILY_NEGATIVES: Readonly<Record<string, readonly string[]>> = {
     'wget --user=deploy --ask-password https://artifacts.example.com/a.tgz',
     'echo "deploy finished" | tee -a deploy.log',
     'sudo -S true < /dev/null',
+    'lftp -u deploy sftp://files.example.com',
+    'openssl enc -d -aes-256-cbc -in a.enc -out a -pass env:ENC_KEY',
+    'az login --service-principal -u $APP_ID -p $SECRET --tenant $TENANT',
+    'az login --use-device-code',
+    'snmpwalk -v2c -c public 10.0.0.1 system',
+    'nmcli dev wifi connect Office --ask',
+    'wpa_passphrase HomeNet < /run/secrets/psk',
   ],
   uri: [
     'postgres://localhost:5432/app',

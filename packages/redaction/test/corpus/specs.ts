@@ -487,6 +487,15 @@ export const SPECS: Readonly<Record<string, string | readonly string[]>> = {
     'R:psql "host=db.{l:6}.internal port=5432 user=app password=«{pw}» dbname=app sslmode=require"',
     'R:pg_dump -d "host=db user=backup password=\'«{phrase}»\' dbname=prod" -Fc -f prod.dump',
   ],
+  'cli-lftp-password': 'R:lftp -u deploy,«{pw}» sftp://files.{l:6}.com -e "mirror -R dist /srv"',
+  'cli-openssl-enc-key': 'R:openssl enc -aes-256-cbc -salt -in db.sql -out db.sql.enc -k «{pw}»',
+  'cli-az-login-password': 'R:az login -u ci@{l:6}.onmicrosoft.com -p «{pw}»',
+  'cli-snmp-password':
+    'R:snmpwalk -v3 -l authPriv -u monitor -a SHA -A «{pw}» -x AES -X {w:12} 10.0.{d:1}.{d:2}',
+  'cli-wifi-password': [
+    'R:nmcli dev wifi connect Office-{A:4} password «{pw}»',
+    'R:wpa_passphrase HomeNet «{pw}» > /etc/wpa_supplicant.conf',
+  ],
   'cli-wget-password': 'R:wget --user=deploy --password=«{pw}» https://artifacts.{l:6}.com/app.tgz',
   'cli-echo-password-pipe': [
     "R:echo '«{pw}»' | sudo -S systemctl restart nginx",
