@@ -7,19 +7,29 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createPathGuard, type PathGuard } from '../src/index.ts';
 
 // One temp tree for the whole file: a root `ws`, a sibling `ws-evil` (shares
-// the prefix), an `outside` folder, and symlinks of every kind inside the root.
+// the prefix), a sibling `WS` (another directory on this case-sensitive file
+// system), an `outside` folder, and symlinks of every kind inside the root.
 let tmp: string;
 let ws: string;
 let guard: PathGuard;
 let strictGuard: PathGuard;
+let caseGuard: PathGuard;
 
 beforeAll(() => {
   tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-pgp-')));
   ws = path.join(tmp, 'ws');
-  for (const d of ['ws/a/b', 'ws/c', 'ws-evil/a', 'outside/dir/b']) {
+  for (const d of ['ws/a/b', 'ws/c', 'ws-evil/a', 'WS/a', 'outside/dir/b']) {
     fs.mkdirSync(path.join(tmp, d), { recursive: true });
   }
-  for (const f of ['ws/a/f', 'ws/a/b/f', 'ws-evil/f', 'outside/f', 'outside/dir/f']) {
+  for (const f of [
+    'ws/a/f',
+    'ws/a/b/f',
+    'ws-evil/f',
+    'WS/f',
+    'WS/a/f',
+    'outside/f',
+    'outside/dir/f',
+  ]) {
     fs.writeFileSync(path.join(tmp, f), 'x');
   }
   const links: Array<[string, string]> = [
@@ -40,6 +50,7 @@ beforeAll(() => {
   for (const [from, to] of links) fs.symlinkSync(to, path.join(tmp, from));
   guard = createPathGuard({ roots: [ws] });
   strictGuard = createPathGuard({ roots: [ws], followSymlinks: false });
+  caseGuard = createPathGuard({ roots: [ws], caseSensitive: false });
 });
 
 afterAll(() => {
@@ -68,6 +79,10 @@ const SEGMENTS = [
   'loop',
   'ws',
   'ws-evil',
+  'WS',
+  'Ws',
+  'WS-evil',
+  'A',
   'outside',
   'dir',
   'home',
@@ -85,6 +100,7 @@ const arbLinkTarget = fc.constantFrom(
   'none',
   '..',
   '../ws-evil',
+  '../WS',
   '../outside/dir',
   'a',
   'a/b/../..',
@@ -169,6 +185,12 @@ describe('path guard: no generated path escapes the root after resolution', () =
           expect(d).toMatchObject({ allowed: true, resolved: real });
         }
         if (real !== undefined && !inside(real)) expect(d.allowed).toBe(false);
+        // Asking for case-insensitive matching never admits another-case sibling (WS beside ws).
+        const c = caseGuard.check(input);
+        if (c.allowed) {
+          expect(inside(c.resolved)).toBe(true);
+          expect(c.resolved).toBe(kernel?.landing);
+        }
         // Without symlink following, nothing that passes a symlink below the root is admitted.
         const s = strictGuard.check(input);
         if (s.allowed) {
