@@ -46,81 +46,53 @@ await run(
   [],
 );
 
-describe(`Postgres appends for one org (${url === '' ? 'PGlite' : 'real server'}), ${BATCH} per iteration`, () => {
-  bench(
-    'audit-log pg store (per-org sequencer)',
-    async () => {
-      const ps = [];
-      for (let i = 0; i < BATCH; i++)
-        ps.push(
-          store.append({
-            org: 'org-1',
-            actor: 'user:1',
-            action: 'secret.read',
-            target: `db/${n++}`,
-          }),
-        );
-      await Promise.all(ps);
-    },
-    { time: 3000 },
-  );
-  bench(
-    'raw floor: one multi-row INSERT of the same row count',
-    async () => {
-      const params: unknown[] = [];
-      const values: string[] = [];
-      const leaf = Buffer.alloc(200, 97);
-      const h = Buffer.alloc(32, 1);
-      for (let i = 0; i < BATCH; i++) {
-        const b = params.length;
-        params.push('org-1', n++, leaf, h, null, Date.now());
-        values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
-      }
-      await run(`INSERT INTO ${schema}.raw VALUES ${values.join(', ')}`, params);
-    },
-    { time: 3000 },
-  );
-});
+/** `count` concurrent appends, the k-th to org `orgOf(k)`. */
+async function appendMany(count: number, orgOf: (k: number) => string): Promise<void> {
+  const ps = [];
+  for (let k = 0; k < count; k++)
+    ps.push(
+      store.append({ org: orgOf(k), actor: 'user:1', action: 'secret.read', target: `db/${n++}` }),
+    );
+  await Promise.all(ps);
+}
+
+const rawLeaf = Buffer.alloc(200, 97);
+const rawHash = Buffer.alloc(32, 1);
+
+/** The raw floor for one org: `count` rows of that size in one bare multi-row INSERT. */
+function rawInsert(org: string, count: number): Promise<void> {
+  const params: unknown[] = [];
+  const values: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const b = params.length;
+    params.push(org, n++, rawLeaf, rawHash, null, Date.now());
+    values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
+  }
+  return run(`INSERT INTO ${schema}.raw VALUES ${values.join(', ')}`, params);
+}
 
 const ORGS = 100;
 const PER_ORG = 20;
 
+describe(`Postgres appends for one org (${url === '' ? 'PGlite' : 'real server'}), ${BATCH} per iteration`, () => {
+  bench('audit-log pg store (per-org sequencer)', () => appendMany(BATCH, () => 'org-1'), {
+    time: 3000,
+  });
+  bench('raw floor: one multi-row INSERT of the same row count', () => rawInsert('org-1', BATCH), {
+    time: 3000,
+  });
+});
+
 describe(`Postgres appends across ${ORGS} orgs (${url === '' ? 'PGlite' : 'real server'}), ${ORGS * PER_ORG} per iteration`, () => {
   bench(
     'audit-log pg store, 100 orgs (per-org sequencer)',
-    async () => {
-      const ps = [];
-      for (let i = 0; i < PER_ORG; i++)
-        for (let o = 0; o < ORGS; o++)
-          ps.push(
-            store.append({
-              org: `org-m${o}`,
-              actor: 'user:1',
-              action: 'secret.read',
-              target: `db/${n++}`,
-            }),
-          );
-      await Promise.all(ps);
-    },
+    () => appendMany(ORGS * PER_ORG, (k) => `org-m${k % ORGS}`),
     { time: 3000 },
   );
   bench(
     'raw floor: 100 concurrent transactions, one multi-row INSERT per org',
     async () => {
-      const leaf = Buffer.alloc(200, 97);
-      const h = Buffer.alloc(32, 1);
-      await Promise.all(
-        Array.from({ length: ORGS }, (_, o) => {
-          const params: unknown[] = [];
-          const values: string[] = [];
-          for (let i = 0; i < PER_ORG; i++) {
-            const b = params.length;
-            params.push(`org-m${o}`, n++, leaf, h, null, Date.now());
-            values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
-          }
-          return run(`INSERT INTO ${schema}.raw VALUES ${values.join(', ')}`, params);
-        }),
-      );
+      await Promise.all(Array.from({ length: ORGS }, (_, o) => rawInsert(`org-m${o}`, PER_ORG)));
     },
     { time: 3000 },
   );

@@ -62,7 +62,9 @@ export interface PgAuditStore {
   originOf(org: string): string;
   /**
    * Appends one event to its org's chain. Concurrent appends for one org are
-   * batched into one transaction; the receipt is `durable` once it commits.
+   * batched into one transaction, and the batches of up to 32 orgs share one
+   * (each under its own head-row lock, taken in sorted org order); the receipt
+   * is `durable` once it commits. A failed transaction rejects every append in it.
    */
   append(event: AuditEventInput): Promise<AppendReceipt>;
   /** Signs and stores a checkpoint of the org's current size (a heartbeat); undefined when empty. */
@@ -755,8 +757,9 @@ class PgStore implements PgAuditStore {
 /**
  * Opens an org-scoped audit log on Postgres (a caller-made `pg.Pool`, or PGlite):
  * one hash chain and Merkle tree per org, a per-org sequencer that batches
- * concurrent appends into one transaction, a per-org row lock (never a global
- * one) and `PRIMARY KEY (org, seq)` as the fork guard. Run
+ * concurrent appends into one transaction (the batches of up to 32 orgs share
+ * one, in four round trips), a per-org row lock (never a global one) and
+ * `PRIMARY KEY (org, seq)` as the fork guard. Run
  * {@link createPgAuditSchema} once first.
  *
  * Exported from `@palisade/audit-log/pg`.

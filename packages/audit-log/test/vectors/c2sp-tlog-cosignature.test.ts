@@ -80,26 +80,28 @@ describe('C2SP tlog-cosignature (cosignature/v1, Ed25519)', () => {
   });
 
   it('timestamps read from published cosignatures: the spec example (1679315147) and transparency-dev (1727964367)', () => {
-    const spec: NoteSignature = {
-      name: WITNESS,
-      keyHash: 0x8d66cf3f,
-      base64:
-        'jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==',
-    };
-    expect(cosignatureTimestamp(spec)).toBe(1679315147);
-    const td: NoteSignature = {
-      name: 'x',
-      keyHash: 0,
-      base64:
-        'ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA==',
-    };
-    expect(cosignatureTimestamp(td)).toBe(1727964367);
-    const plain: NoteSignature = {
-      name: 'x',
-      keyHash: 0,
-      base64:
-        'eQjRQm6eSKzFoiYalgwCPXu2y3ijtg68is9M46JKxuZB+dRfTmeQeDBoXnvxZx2ugnkyV+MUMLXpWs1hPb/W/4xkNQY=',
-    };
+    // The key ID and name do not matter for reading the time.
+    const line = (base64: string): NoteSignature => ({ name: WITNESS, keyHash: 0, base64 });
+    // C2SP tlog-cosignature example (witness.example.com/w1, key ID 8d66cf3f).
+    expect(
+      cosignatureTimestamp(
+        line(
+          'jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==',
+        ),
+      ),
+    ).toBe(1679315147);
+    // transparency-dev/formats TestCosignatureTimestamp.
+    expect(
+      cosignatureTimestamp(
+        line(
+          'ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA==',
+        ),
+      ),
+    ).toBe(1727964367);
+    // A plain (64-byte) note signature has no timestamp.
+    const plain = line(
+      'eQjRQm6eSKzFoiYalgwCPXu2y3ijtg68is9M46JKxuZB+dRfTmeQeDBoXnvxZx2ugnkyV+MUMLXpWs1hPb/W/4xkNQY=',
+    );
     expect(() => cosignatureTimestamp(plain)).toThrow(
       expect.objectContaining({ code: 'ERR_AUDIT_MALFORMED_NOTE' }),
     );
