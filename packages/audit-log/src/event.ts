@@ -230,7 +230,7 @@ export function encodeEntry(
     sideText += `${sep}"${field}":{"salt":"${salt64}","value":${valueText}}`;
   }
   const hasPersonal = commitText !== '';
-  const timestamp = event.timestamp ?? new Date(recordedAt).toISOString();
+  const timestamp = event.timestamp ?? isoTime(recordedAt);
   const subject = event.subject ?? event.actor;
   const leaf: Leaf = {
     v: 1,
@@ -264,6 +264,18 @@ export function encodeEntry(
     sidecar: hasPersonal ? { f } : null,
     sidecarText: hasPersonal ? `{"f":{${sideText}}}` : null,
   };
+}
+
+let lastIsoMs = Number.NaN;
+let lastIso = '';
+
+/** RFC 3339 UTC time of `ms` (cached: a burst of appends shares the millisecond). */
+function isoTime(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIso;
 }
 
 function serializeInteger(n: number): string {

@@ -368,7 +368,9 @@ class FileStore implements FileAuditStore {
   ): Promise<AppendReceipt[]> {
     const s = this.state;
     const receipts: AppendReceipt[] = [];
-    const lines: string[] = [];
+    // The batch's bytes, written line by line into one buffer (no joined string).
+    let out = Buffer.allocUnsafe(Math.max(4096, events.length * 768));
+    let used = 0;
     for (const ev of events) {
       const wall = this.now();
       const clockBack = wall < s.lastRecordedAt ? s.lastRecordedAt - wall : 0;
@@ -381,7 +383,16 @@ class FileStore implements FileAuditStore {
         clockBack,
         this.salt,
       );
-      lines.push(entryLineFromEncoded(enc));
+      const line = entryLineFromEncoded(enc);
+      // A UTF-8 line takes at most 3 bytes per UTF-16 unit, plus the newline.
+      const need = used + line.length * 3 + 1;
+      if (need > out.length) {
+        const grown = Buffer.allocUnsafe(Math.max(need, out.length * 2));
+        out.copy(grown, 0, 0, used);
+        out = grown;
+      }
+      used += out.write(line, used, 'utf8');
+      out[used++] = 0x0a;
       receipts.push({
         seq: s.next,
         leafHash: enc.hash64,
@@ -393,8 +404,7 @@ class FileStore implements FileAuditStore {
       s.lastRecordedAt = recordedAt;
       s.next++;
     }
-    const bytes = utf8Encode(`${lines.join('\n')}\n`);
-    await this.writeAll(bytes);
+    await this.writeAll(out.subarray(0, used));
     if (sync) await (this.fh as FileHandle).datasync();
     return receipts;
   }
