@@ -775,7 +775,8 @@ export function genericAt(
   });
 }
 
-const LINE_LEAD = /^[ \t]{0,40}(?:export[ \t]{1,4}|-[ \t]{1,4})?$/;
+/** What may precede a YAML-style `name: words...` on its line: indentation, `- `, `export `, or one `key: `. */
+const LINE_LEAD = /^[ \t]{0,40}(?:export[ \t]{1,4}|-[ \t]{1,4}|[\w.-]{1,40}:[ \t]{1,8})?$/;
 const PHRASE_TAIL = /^(?:[ \t]{1,4}[^\s#;|&<>`'"]{1,24}){1,23}[ \t]{0,8}$/;
 
 /**

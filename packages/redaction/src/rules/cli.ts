@@ -12,13 +12,21 @@ import { windowed } from './types.ts';
 const ARGS = '[ \\t](?:[^\\n|;&\\\\]|\\\\[\\s\\S]){0,240}?(?<=\\s)';
 
 /**
- * An option value, optionally quoted; the span excludes the quotes. `noLead`
- * lists characters a bare value cannot start with, for options whose value is
- * optional (`mongosh --password --host db` prompts: `--host` is the next option).
+ * An option value, optionally quoted; the span excludes the quotes. `guard`
+ * is a lookahead a bare value must pass, for options whose value is optional
+ * (`mongosh --password --host db` prompts: `--host` is the next option).
  */
-const val = (noLead = ''): string =>
-  `['"]?(?<s>(?<=')[^'\\n]{3,128}(?=')|(?<=")[^"\\n]{3,128}(?=")|(?<!['"])[^\\s'"|;&<>\`${noLead}][^\\s'"|;&<>\`]{2,127})`;
+const val = (guard = ''): string =>
+  `['"]?(?<s>(?<=')[^'\\n]{3,128}(?=')|(?<=")[^"\\n]{3,128}(?=")|(?<!['"])${guard}[^\\s'"|;&<>\`]{3,128})`;
+/** A bare value that is not the next option (`--name`, `-x` followed by a blank or `=`). */
+const NOT_AN_OPTION = '(?!-{1,2}[A-Za-z][A-Za-z-]{0,40}(?:[\\s=]|$))';
 const VAL = val();
+
+/**
+ * A positional value that may start with `-` only after a word that does not
+ * (htpasswd stops reading options at its first positional argument).
+ */
+const LAST_ARG = `['"]?(?<s>(?<=')[^'\\n]{3,128}(?=')|(?<=")[^"\\n]{3,128}(?=")|(?<!['"])(?:(?!-)|(?<=[^\\s-][^\\s]{0,200}[ \\t]{1,4}))[^\\s'"|;&<>\`]{3,128})`;
 
 /** Left edge of a command name: start of text, a blank, a path separator, quote, `(` or `$(`. */
 const CMD_EDGE = '(?<![\\w.-])';
@@ -70,7 +78,7 @@ export const cliRules: readonly RuleDefinition[] = [
     'cli-htpasswd-password',
     'htpasswd -b (batch mode) password argument (the last argument of the command)',
     ['htpasswd'],
-    `${CMD_EDGE}htpasswd(?:\\.exe)?(?=[^\\n|;&]{0,240}?[ \\t]-[a-zA-Z]{0,5}b)${ARGS}${val('-')}['"]?(?=[ \\t]{0,4}(?:[\\r\\n|;&#)>]|$))`,
+    `${CMD_EDGE}htpasswd(?:\\.exe)?(?=[^\\n|;&]{0,240}?[ \\t]-[a-zA-Z]{0,5}b)${ARGS}${LAST_ARG}['"]?(?=[ \\t]{0,4}(?:[\\r\\n|;&)>]|$))`,
   ),
   cli(
     'cli-docker-login-password',
@@ -163,7 +171,7 @@ export const cliRules: readonly RuleDefinition[] = [
     ['mongo'],
     'mongo(?:sh|dump|restore|export|import|stat|top|files)?',
     '-p[ \\t]{1,4}|--password(?:=|[ \\t]{1,4})',
-    val('-'),
+    val(NOT_AN_OPTION),
   ),
   cli(
     'cli-db-client-password',
@@ -181,7 +189,7 @@ export const cliRules: readonly RuleDefinition[] = [
     'cli-net-user-password',
     'Windows net user <name> <password>',
     ['net user'],
-    `${CMD_EDGE}net user[ \\t]{1,4}['"]?[^\\s/'"]{1,64}['"]?[ \\t]{1,4}${val('/*')}`,
+    `${CMD_EDGE}net user[ \\t]{1,4}['"]?[^\\s/'"]{1,64}['"]?[ \\t]{1,4}${val('(?!/)')}`,
   ),
   cli(
     'cli-rabbitmqctl-password',
