@@ -79,6 +79,7 @@ class Ed25519SigningKey implements SigningKey {
   [Symbol.dispose](): void {
     const seed = seeds.get(this);
     if (seed !== undefined) {
+      backend().forgetEd25519Seed?.(seed);
       seed.fill(0);
       seeds.delete(this);
     }

@@ -13,6 +13,7 @@ import {
   timingSafeEqual,
   verifySignature,
 } from '../src/index.ts';
+import { createNodeBackend } from '../src/internal/backend-node.ts';
 import { availableBackends } from '../src/internal/backends.ts';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
@@ -125,6 +126,31 @@ describe('Ed25519 signing keys', () => {
     } catch (e) {
       expect(CryptoError.isInstance(e) && e.code).toBe('ERR_CRYPTO_KEY_DESTROYED');
     }
+  });
+
+  it('the node backend reuses an imported signing key but never a stale one: a changed or forgotten seed signs with its current bytes', () => {
+    const node = createNodeBackend();
+    if (node === undefined) throw new Error('node:crypto is required here');
+    const msg = new TextEncoder().encode('checkpoint');
+    const seedA = Uint8Array.from({ length: 32 }, (_, i) => i);
+    const seedB = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
+    const live = seedA.slice();
+    const sigA = node.ed25519Sign(live, msg);
+    expect(node.ed25519Sign(live, msg)).toEqual(sigA); // cached path, same bytes
+    live.set(seedB); // the same array now holds another seed
+    const sigB = node.ed25519Sign(live, msg);
+    expect(sigB).toEqual(node.ed25519Sign(seedB.slice(), msg));
+    expect(node.ed25519Verify(node.ed25519PublicKey(seedB), msg, sigB)).toBe(true);
+    expect(node.ed25519Verify(node.ed25519PublicKey(seedA), msg, sigB)).toBe(false);
+    node.forgetEd25519Seed?.(live);
+    expect(node.ed25519Sign(live, msg)).toEqual(sigB); // re-imported after forgetting
+    // Verification with a cached public key still refuses a changed message or signature.
+    const pubA = node.ed25519PublicKey(seedA);
+    expect(node.ed25519Verify(pubA, msg, sigA)).toBe(true);
+    const bad = sigA.slice();
+    bad[0] = (bad[0] ?? 0) ^ 1;
+    expect(node.ed25519Verify(pubA, msg, bad)).toBe(false);
+    expect(node.ed25519Verify(pubA, new TextEncoder().encode('other'), sigA)).toBe(false);
   });
 
   it('publicKey is a copy: mutating it does not change the key', () => {

@@ -82,6 +82,43 @@ export function createNodeBackend(
     }
   };
 
+  // Imported signing keys, so signing does not re-import the key on every
+  // call (createPrivateKey cost more than the signature itself). Keyed by the
+  // seed array's identity and checked against a copy of its bytes, so a
+  // changed or wiped array never signs with a stale key; a disposed signing
+  // key calls forgetEd25519Seed, which zeroes the copy (the KeyObject itself
+  // is native memory JS cannot wipe; it goes with garbage collection).
+  const privateKeys = new WeakMap<Uint8Array, { seed: Buffer; key: NodeCrypto.KeyObject }>();
+  const privateKeyOf = (seed: Uint8Array): NodeCrypto.KeyObject => {
+    const hit = privateKeys.get(seed);
+    if (hit !== undefined) {
+      if (c.timingSafeEqual(hit.seed, view(seed))) return hit.key;
+      hit.seed.fill(0);
+    }
+    const key = ed25519Private(seed);
+    privateKeys.set(seed, { seed: Buffer.from(seed), key });
+    return key;
+  };
+  // Public keys are not secret: a bounded map from their bytes to the
+  // imported key object (only keys node accepted are kept).
+  const publicKeys = new Map<string, NodeCrypto.KeyObject>();
+  const PUBLIC_KEYS_MAX = 256;
+  const publicKeyOf = (publicKey: Uint8Array): NodeCrypto.KeyObject => {
+    const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, 32).toString('latin1');
+    const hit = publicKeys.get(id);
+    if (hit !== undefined) return hit;
+    const der = new Uint8Array(44);
+    der.set(SPKI_ED25519);
+    der.set(publicKey, 12);
+    const key = c.createPublicKey({ key: Buffer.from(der.buffer), format: 'der', type: 'spki' });
+    if (publicKeys.size >= PUBLIC_KEYS_MAX) {
+      const oldest = publicKeys.keys().next().value;
+      if (oldest !== undefined) publicKeys.delete(oldest);
+    }
+    publicKeys.set(id, key);
+    return key;
+  };
+
   const gcmSeal = (
     key: Uint8Array,
     iv: Uint8Array,
@@ -160,23 +197,21 @@ export function createNodeBackend(
     },
     ed25519Sign(seed, message) {
       checkKey32(seed, 'Ed25519 seed');
-      return toPlain(c.sign(null, view(message), ed25519Private(seed)));
+      return toPlain(c.sign(null, view(message), privateKeyOf(seed)));
     },
     ed25519Verify(publicKey, message, signature) {
       if (publicKey.length !== 32 || signature.length !== 64) return false;
-      const der = new Uint8Array(44);
-      der.set(SPKI_ED25519);
-      der.set(publicKey, 12);
       try {
-        const key = c.createPublicKey({
-          key: Buffer.from(der.buffer),
-          format: 'der',
-          type: 'spki',
-        });
-        return c.verify(null, view(message), key, view(signature));
+        return c.verify(null, view(message), publicKeyOf(publicKey), view(signature));
       } catch {
         return false;
       }
+    },
+    forgetEd25519Seed(seed) {
+      const hit = privateKeys.get(seed);
+      if (hit === undefined) return;
+      hit.seed.fill(0);
+      privateKeys.delete(seed);
     },
     aes(key): AesBlockCipher {
       checkAesKey(key);

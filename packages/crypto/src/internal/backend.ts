@@ -53,6 +53,11 @@ export interface Backend {
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
   /** Strict RFC 8032 verification (canonical encodings, S < L). */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Drops (and wipes what JS allows of) anything this backend keeps for
+   * `seed`, such as an imported signing key; called before a key is disposed.
+   */
+  forgetEd25519Seed?(seed: Uint8Array): void;
   /** AES block function with a 16-, 24- or 32-byte key. */
   aes(key: Uint8Array): AesBlockCipher;
   /**
