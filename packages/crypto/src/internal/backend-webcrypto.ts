@@ -1,7 +1,9 @@
 // WebCrypto backend for browsers and workers: AES-GCM and the AES block
 // function run in the platform's native AES; the synchronous primitives
 // (SHA-256, HMAC, HKDF, Ed25519) and ChaCha20-Poly1305, which WebCrypto
-// cannot offer synchronously or at all, come from @noble.
+// cannot offer synchronously or at all, come from @noble. Browsers' WebCrypto
+// may refuse 192-bit AES keys (Chromium does: OperationError); nothing in
+// this package uses them, and a refusal is an error, never other bytes.
 import type { webcrypto } from 'node:crypto';
 import {
   type Backend,
