@@ -79,26 +79,52 @@ export interface RedactObjectOptions extends RedactTextOptions {
 }
 
 interface PathNode {
+  readonly id: number;
   readonly children: Map<string, PathNode>;
   wildcard: PathNode | undefined;
   terminal: boolean;
-  /** `[this]`, or no nodes when nothing continues below (set once compiled). */
-  asList: readonly PathNode[];
 }
 
-const newNode = (): PathNode => ({
-  children: new Map(),
-  wildcard: undefined,
-  terminal: false,
-  asList: [],
-});
-
-/** Fills `asList` bottom-up so that steps through one node allocate nothing. */
-function finishNode(node: PathNode): void {
-  for (const c of node.children.values()) finishNode(c);
-  if (node.wildcard !== undefined) finishNode(node.wildcard);
-  node.asList = node.children.size === 0 && node.wildcard === undefined ? EMPTY : [node];
+/**
+ * Where a walk stands in the path trie: the trie nodes that continue below
+ * the current value, and whether a path ends exactly here. States are shared
+ * (one per distinct node set) and remember their transitions, so stepping
+ * through a key already seen is one map lookup and allocates nothing.
+ */
+interface PathState {
+  readonly nodes: readonly PathNode[];
+  /** A path ends at this value: it is censored. */
+  readonly hit: boolean;
+  /** Some path continues below this value. */
+  readonly live: boolean;
+  readonly next: Map<string, PathState>;
+  readonly states: Map<string, PathState>;
 }
+
+/** Transitions remembered per state (keys under a wildcard are unbounded). */
+const MAX_TRANSITIONS = 512;
+
+function pathState(
+  states: Map<string, PathState>,
+  nodes: readonly PathNode[],
+  hit: boolean,
+): PathState {
+  const id = `${hit ? 1 : 0}:${nodes.map((n) => n.id).join(',')}`;
+  let st = states.get(id);
+  if (st === undefined) {
+    st = { nodes, hit, live: nodes.length > 0, next: new Map(), states };
+    states.set(id, st);
+  }
+  return st;
+}
+
+const NO_PATH: PathState = {
+  nodes: [],
+  hit: false,
+  live: false,
+  next: new Map(),
+  states: new Map(),
+};
 
 /** Splits a pino-style path into segments (`*` is the wildcard). @internal */
 export function parseKeyPath(path: string): string[] {
@@ -148,8 +174,15 @@ export function parseKeyPath(path: string): string[] {
   return out;
 }
 
-function compilePaths(paths: readonly string[]): PathNode | undefined {
-  if (paths.length === 0) return undefined;
+function compilePaths(paths: readonly string[]): PathState {
+  if (paths.length === 0) return NO_PATH;
+  let ids = 0;
+  const newNode = (): PathNode => ({
+    id: ids++,
+    children: new Map(),
+    wildcard: undefined,
+    terminal: false,
+  });
   const root = newNode();
   for (const p of paths) {
     let node = root;
@@ -168,8 +201,7 @@ function compilePaths(paths: readonly string[]): PathNode | undefined {
     }
     node.terminal = true;
   }
-  finishNode(root);
-  return root;
+  return pathState(new Map(), [root], false);
 }
 
 type KeyVerdict = 0 | 1 | 2; // 0 keep, 1 censor (wildcard pattern), 2 censor (exact name)
@@ -219,6 +251,10 @@ function compileKeys(keys: ReadonlyArray<string | RegExp>): (key: string) => Key
 
 interface Walk {
   readonly keyVerdict: (key: string) => KeyVerdict;
+  /** No key patterns: outside every path, keys need no check at all. */
+  readonly noKeys: boolean;
+  /** Neither scanning nor path masking: strings are copied as they are. */
+  readonly plainStrings: boolean;
   readonly scan: boolean;
   readonly censor: string;
   readonly maxDepth: number;
@@ -230,40 +266,24 @@ interface Walk {
   run: RedactionRun | undefined;
 }
 
-const EMPTY: readonly PathNode[] = [];
-
-let stepHit = false;
-
-/** Advances path-trie nodes by one key; sets `stepHit` when a path ends here. */
-function step(nodes: readonly PathNode[], key: string): readonly PathNode[] {
-  stepHit = false;
-  if (nodes.length === 1) {
-    const n = nodes[0] as PathNode;
+/** Advances a path state by one key (remembered per state). */
+function step(from: PathState, key: string): PathState {
+  const known = from.next.get(key);
+  if (known !== undefined) return known;
+  const nodes: PathNode[] = [];
+  let hit = false;
+  const add = (n: PathNode): void => {
+    if (n.terminal) hit = true;
+    if ((n.children.size > 0 || n.wildcard !== undefined) && !nodes.includes(n)) nodes.push(n);
+  };
+  for (const n of from.nodes) {
     const c = n.children.get(key);
-    const wc = n.wildcard;
-    if (wc === undefined) {
-      if (c === undefined) return EMPTY;
-      stepHit = c.terminal;
-      return c.asList;
-    }
-    if (c === undefined) {
-      stepHit = wc.terminal;
-      return wc.asList;
-    }
+    if (c !== undefined) add(c);
+    if (n.wildcard !== undefined) add(n.wildcard);
   }
-  const next: PathNode[] = [];
-  for (const n of nodes) {
-    const c = n.children.get(key);
-    if (c !== undefined) {
-      next.push(c);
-      if (c.terminal) stepHit = true;
-    }
-    if (n.wildcard !== undefined) {
-      next.push(n.wildcard);
-      if (n.wildcard.terminal) stepHit = true;
-    }
-  }
-  return next;
+  const to = nodes.length === 0 && !hit ? NO_PATH : pathState(from.states, nodes, hit);
+  if (from.next.size < MAX_TRANSITIONS) from.next.set(key, to);
+  return to;
 }
 
 function censorable(value: unknown, verdict: KeyVerdict): boolean {
@@ -273,6 +293,7 @@ function censorable(value: unknown, verdict: KeyVerdict): boolean {
 }
 
 function scanString(w: Walk, s: string): string {
+  if (w.plainStrings) return s;
   let out = s;
   if (w.scan && s.length >= MIN_SCAN) {
     w.run ??= w.newRun();
@@ -295,24 +316,18 @@ function scanBytes(w: Walk, bytes: Uint8Array): Uint8Array | undefined {
   return r === text ? undefined : new TextEncoder().encode(r);
 }
 
-function childKey(
-  w: Walk,
-  key: string,
-  value: unknown,
-  nodes: readonly PathNode[],
-  depth: number,
-): unknown {
-  const verdict = w.keyVerdict(key);
-  let next = EMPTY;
-  if (nodes.length > 0) {
+function childKey(w: Walk, key: string, value: unknown, nodes: PathState, depth: number): unknown {
+  const verdict: KeyVerdict = w.noKeys ? 0 : w.keyVerdict(key);
+  let next = NO_PATH;
+  if (nodes.live) {
     next = step(nodes, key);
-    if (stepHit && censorable(value, 2)) return w.censor;
+    if (next.hit && censorable(value, 2)) return w.censor;
   }
   if (verdict !== 0 && censorable(value, verdict)) return w.censor;
   return visit(w, value, next, depth + 1);
 }
 
-function copyError(w: Walk, err: Error, nodes: readonly PathNode[], depth: number): Error {
+function copyError(w: Walk, err: Error, nodes: PathState, depth: number): Error {
   const out = Object.create(Object.getPrototypeOf(err) as object | null) as Error;
   w.seen.set(err, out);
   const define = (key: string, value: unknown): void => {
@@ -340,7 +355,7 @@ function copyError(w: Walk, err: Error, nodes: readonly PathNode[], depth: numbe
     if (key === 'message' || key === 'stack') continue;
     if (!('value' in d)) continue; // other accessors are not invoked
     if (key === 'cause' || key === 'errors' || d.enumerable !== true) {
-      define(key, visit(w, d.value, EMPTY, depth + 1));
+      define(key, visit(w, d.value, NO_PATH, depth + 1));
     } else {
       Object.defineProperty(out, key, {
         value: childKey(w, key, d.value, nodes, depth),
@@ -368,7 +383,35 @@ function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {
   } else out[key] = v;
 }
 
-function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: number): unknown {
+/**
+ * Copies the own enumerable string-keyed properties of `value` into `out`,
+ * redacted. The hot loop of object redaction: where no path continues below
+ * and no key pattern is set, keys are not looked at and primitives are
+ * copied without a call.
+ */
+function copyProps(
+  w: Walk,
+  value: Record<string, unknown>,
+  out: Record<string, unknown>,
+  nodes: PathState,
+  depth: number,
+): void {
+  const keys = Object.keys(value);
+  const free = !nodes.live && w.noKeys;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const v = value[key];
+    let r: unknown;
+    if (!free) r = childKey(w, key, v, nodes, depth);
+    else if (typeof v === 'object' && v !== null) r = visit(w, v, NO_PATH, depth + 1);
+    else if (typeof v === 'string') r = scanString(w, v);
+    else r = v;
+    if (key === '__proto__') setOwn(out, key, r);
+    else out[key] = r;
+  }
+}
+
+function visit(w: Walk, value: unknown, nodes: PathState, depth: number): unknown {
   if (typeof value === 'string') return scanString(w, value);
   if (typeof value !== 'object' || value === null) return value;
   const done = w.seen.get(value);
@@ -378,10 +421,9 @@ function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: numbe
     const out: unknown[] = new Array(value.length);
     w.seen.set(value, out);
     for (let i = 0; i < value.length; i++) {
-      out[i] =
-        nodes.length === 0
-          ? visit(w, value[i], EMPTY, depth + 1)
-          : childKey(w, String(i), value[i], nodes, depth);
+      out[i] = !nodes.live
+        ? visit(w, value[i], NO_PATH, depth + 1)
+        : childKey(w, String(i), value[i], nodes, depth);
     }
     return out;
   }
@@ -389,9 +431,7 @@ function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: numbe
   if (proto === Object.prototype || proto === null) {
     const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
     w.seen.set(value, out);
-    for (const key of Object.keys(value)) {
-      setOwn(out, key, childKey(w, key, (value as Record<string, unknown>)[key], nodes, depth));
-    }
+    copyProps(w, value as Record<string, unknown>, out, nodes, depth);
     return out;
   }
   if (value instanceof Error) return copyError(w, value, nodes, depth);
@@ -401,7 +441,7 @@ function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: numbe
     for (const [k, v] of value) {
       out.set(
         k,
-        typeof k === 'string' ? childKey(w, k, v, nodes, depth) : visit(w, v, EMPTY, depth + 1),
+        typeof k === 'string' ? childKey(w, k, v, nodes, depth) : visit(w, v, NO_PATH, depth + 1),
       );
     }
     return out;
@@ -409,7 +449,7 @@ function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: numbe
   if (value instanceof Set) {
     const out = new Set<unknown>();
     w.seen.set(value, out);
-    for (const v of value) out.add(visit(w, v, EMPTY, depth + 1));
+    for (const v of value) out.add(visit(w, v, NO_PATH, depth + 1));
     return out;
   }
   if (ArrayBuffer.isView(value)) {
@@ -439,9 +479,7 @@ function visit(w: Walk, value: unknown, nodes: readonly PathNode[], depth: numbe
   // A class instance: same prototype, own enumerable data redacted.
   const out = Object.create(proto) as Record<string, unknown>;
   w.seen.set(value, out);
-  for (const key of Object.keys(value)) {
-    setOwn(out, key, childKey(w, key, (value as Record<string, unknown>)[key], nodes, depth));
-  }
+  copyProps(w, value as Record<string, unknown>, out, nodes, depth);
   return out;
 }
 
@@ -467,9 +505,9 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError('redactObject options must be an object');
   }
-  const keyVerdict = compileKeys(options?.keys ?? DEFAULT_SENSITIVE_KEYS);
-  const root = compilePaths(options?.paths ?? []);
-  const rootNodes: readonly PathNode[] = root === undefined ? EMPTY : [root];
+  const keyList = options?.keys ?? DEFAULT_SENSITIVE_KEYS;
+  const keyVerdict = compileKeys(keyList);
+  const rootNodes = compilePaths(options?.paths ?? []);
   const maxDepth = options?.maxDepth ?? 200;
   if (!Number.isInteger(maxDepth) || maxDepth < 1)
     throw new RangeError('maxDepth must be a positive integer');
@@ -486,6 +524,8 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
   return <T>(value: T): T => {
     const w: Walk = {
       keyVerdict,
+      noKeys: keyList.length === 0,
+      plainStrings: !scan && mask === undefined,
       scan,
       censor,
       maxDepth,
@@ -506,7 +546,7 @@ interface Seed {
   seen: Set<object> | undefined;
 }
 
-function seedWalk(st: Seed, v: unknown, nodes: readonly PathNode[], depth: number): void {
+function seedWalk(st: Seed, v: unknown, nodes: PathState, depth: number): void {
   if (typeof v !== 'object' || v === null || depth > st.w.maxDepth) return;
   if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof RegExp) return;
   st.seen ??= new Set();
@@ -517,13 +557,13 @@ function seedWalk(st: Seed, v: unknown, nodes: readonly PathNode[], depth: numbe
   } else if (v instanceof Map) {
     for (const [k, x] of v)
       if (typeof k === 'string') seedChild(st, nodes, depth, k, x);
-      else seedWalk(st, x, EMPTY, depth + 1);
+      else seedWalk(st, x, NO_PATH, depth + 1);
   } else if (v instanceof Set) {
-    for (const x of v) seedWalk(st, x, EMPTY, depth + 1);
+    for (const x of v) seedWalk(st, x, NO_PATH, depth + 1);
   } else {
     if (v instanceof Error) {
-      seedWalk(st, v.cause, EMPTY, depth + 1);
-      seedWalk(st, (v as { errors?: unknown }).errors, EMPTY, depth + 1);
+      seedWalk(st, v.cause, NO_PATH, depth + 1);
+      seedWalk(st, (v as { errors?: unknown }).errors, NO_PATH, depth + 1);
     }
     for (const key of Object.keys(v)) {
       seedChild(st, nodes, depth, key, (v as Record<string, unknown>)[key]);
@@ -531,18 +571,12 @@ function seedWalk(st: Seed, v: unknown, nodes: readonly PathNode[], depth: numbe
   }
 }
 
-function seedChild(
-  st: Seed,
-  nodes: readonly PathNode[],
-  depth: number,
-  key: string,
-  x: unknown,
-): void {
-  let next = EMPTY;
+function seedChild(st: Seed, nodes: PathState, depth: number, key: string, x: unknown): void {
+  let next = NO_PATH;
   let hit = false;
-  if (nodes.length > 0) {
+  if (nodes.live) {
     next = step(nodes, key);
-    hit = stepHit;
+    hit = next.hit;
   }
   const verdict = st.w.keyVerdict(key);
   if ((hit || verdict !== 0) && typeof x === 'string') {
@@ -562,7 +596,7 @@ function seedChild(
  * the run replace them wherever else they appear in the same value (a
  * password under `password` that is also echoed in a log message).
  */
-function seedCensoredValues(w: Walk, value: unknown, rootNodes: readonly PathNode[]): void {
+function seedCensoredValues(w: Walk, value: unknown, rootNodes: PathState): void {
   // Plain recursive functions (no closure per node); the found set is
   // allocated only when a censored string turns up.
   const st: Seed = { w, found: undefined, seen: undefined };
