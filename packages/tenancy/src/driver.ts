@@ -1,5 +1,6 @@
 import { TenancyError } from './errors.ts';
 import { _canBatch, _runBatch, _txStatus } from './internal/pg-batch.ts';
+import { _PER_CONNECTION, _statementNamer } from './internal/statement-names.ts';
 import { quoteIdent } from './sql-ident.ts';
 
 /** One row set as the core sees it. */
@@ -16,6 +17,12 @@ export interface TenancyBatchStatement {
   readonly sql: string;
   /** Bound parameters. */
   readonly params: readonly unknown[];
+  /**
+   * A name for a server-side prepared statement (parsed once per connection,
+   * then only bound and executed). Omitted: the unnamed statement, parsed
+   * and planned on every call.
+   */
+  readonly name?: string;
 }
 
 /** The transaction status a server reports when it is ready: idle, in a transaction, or in a failed one. */
@@ -87,6 +94,36 @@ export interface PgPoolLike {
   on?(event: 'connect', listener: (client: PgPoolClientLike) => void): unknown;
 }
 
+/** Options of {@link pgDriver}. */
+export interface PgDriverOptions {
+  /**
+   * Opt-in, off by default. Send the tenant setting and every tenant statement
+   * as named (server-side) prepared statements: each connection parses them
+   * once and Postgres may reuse the plan, so a statement no longer pays for
+   * planning the row-level security policy on every call. At most
+   * {@link PG_PREPARED_STATEMENTS_PER_CONNECTION} distinct statements are
+   * prepared per connection; further ones run unnamed.
+   *
+   * The guarantees do not change: the tenant is still set transaction-locally
+   * in each transaction, and the `(SELECT ...)`-form policy reads it when the
+   * statement runs, not when it was planned. But named statements live on the
+   * server session: turn this on only with direct connections, session
+   * pooling, or PgBouncer 1.21+ in transaction mode with
+   * `max_prepared_statements` above 0 (protocol-level prepared statement
+   * support). Behind a transaction pooler without it, statements fail with
+   * "prepared statement does not exist".
+   */
+  readonly preparedStatements?: boolean;
+}
+
+/** How many distinct statements {@link PgDriverOptions.preparedStatements} prepares on one connection. */
+export const PG_PREPARED_STATEMENTS_PER_CONNECTION: number = _PER_CONNECTION;
+
+/** A node-postgres client taking a named statement (pg's query config form). */
+interface NamedQueryClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+}
+
 /** The subset of a PGlite instance this package uses. */
 export interface PGliteLike {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -122,13 +159,14 @@ function toResult(value: unknown): DriverResult {
  * Exported from `@palisade/tenancy`.
  *
  * @param pool - A pool the caller created (this package opens no connections itself).
+ * @param options - `preparedStatements` (opt-in; not behind a plain transaction pooler).
  * @returns The driver to pass to {@link withTenant}.
  * @example
  * ```ts
  * const db = pgDriver(new pg.Pool({ connectionString }));
  * ```
  */
-export function pgDriver(pool: PgPoolLike): TenancyDriver {
+export function pgDriver(pool: PgPoolLike, options: PgDriverOptions = {}): TenancyDriver {
   if (typeof pool?.connect !== 'function') {
     throw new TenancyError('ERR_TENANCY_INVALID_ARGUMENT', 'pgDriver needs a pool with connect()');
   }
@@ -152,6 +190,7 @@ export function pgDriver(pool: PgPoolLike): TenancyDriver {
   pool.on?.('connect', (client) => {
     guard(client);
   });
+  const nameOf = options.preparedStatements === true ? _statementNamer() : undefined;
   return {
     name: 'pg',
     afterBegin: '',
@@ -162,7 +201,16 @@ export function pgDriver(pool: PgPoolLike): TenancyDriver {
       state.lost = false;
       const conn: TenancyConnection = {
         async query(sql, params) {
-          return toResult(await client.query(sql, [...params]));
+          const name = nameOf?.(client, sql);
+          return toResult(
+            await (name === undefined
+              ? client.query(sql, [...params])
+              : (client as unknown as NamedQueryClient).query({
+                  name,
+                  text: sql,
+                  values: [...params],
+                })),
+          );
         },
         async simple(sql) {
           const r = await client.query(sql);
@@ -179,7 +227,14 @@ export function pgDriver(pool: PgPoolLike): TenancyDriver {
       return {
         ...conn,
         async batch(statements) {
-          const out = await _runBatch(client, statements);
+          const named =
+            nameOf === undefined
+              ? statements
+              : statements.map((st) => {
+                  const name = st.name ?? nameOf(client, st.sql);
+                  return name === undefined ? st : { ...st, name };
+                });
+          const out = await _runBatch(client, named);
           const results = out.results.map(toResult);
           return out.failed === undefined
             ? { results, ...(out.status === undefined ? {} : { status: out.status }) }

@@ -21,7 +21,9 @@ export {
 } from './ddl.ts';
 export {
   type DriverResult,
+  PG_PREPARED_STATEMENTS_PER_CONNECTION,
   type PGliteLike,
+  type PgDriverOptions,
   type PgliteDriverOptions,
   type PgPoolClientLike,
   type PgPoolLike,

@@ -25,6 +25,7 @@ const expectedRuntimeExports = [
   'parseTenantContext',
   'parseWorkspaceId',
   'pgDriver',
+  'PG_PREPARED_STATEMENTS_PER_CONNECTION',
   'pgliteDriver',
   'quoteIdent',
   'requestIdSchema',

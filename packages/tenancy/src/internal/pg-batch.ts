@@ -35,6 +35,7 @@ interface PgQuery {
 
 type PgQueryClass = new (config: {
   text: string;
+  name?: string;
   values: unknown[];
   queryMode: 'extended';
   types: { getTypeParser(oid: number, format?: string): unknown };
@@ -140,6 +141,7 @@ export function _runBatch(
       (s, i) =>
         new Q({
           text: s.sql,
+          ...(s.name === undefined ? {} : { name: s.name }),
           values: [...s.params],
           queryMode: 'extended',
           types,
