@@ -1,6 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import { AuditLogError, verifyEntryProof, verifyLog } from '@palisade/audit-log';
-import { createPgAuditSchema, openPgStore, type PgDatabase } from '@palisade/audit-log/pg';
+import {
+  createPgAuditSchema,
+  openPgStore,
+  type PgDatabase,
+  type PgQueryable,
+} from '@palisade/audit-log/pg';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { event, ManualTimers, signer } from './helpers.ts';
@@ -64,6 +69,41 @@ function suite(name: string, getDb: () => PgDatabase, schema: string): void {
       }
       // Each writer needed far fewer transactions than orgs.
       for (const w of writers) expect(w.stats().transactions).toBeLessThan(orgs.length);
+    });
+
+    it('100 orgs appended at once are written in 4 transactions of 25 orgs each (groups of near-equal size, at most 32 orgs)', async () => {
+      const db = getDb();
+      await createPgAuditSchema(db, schema);
+      // Records how many orgs each transaction locks (the head-lock statement
+      // takes one org parameter per org after its two shared parameters).
+      const locked: number[] = [];
+      const watch = (q: PgQueryable): PgQueryable => ({
+        query: (text, params) => {
+          if (text.includes('.audit_heads (org, next_seq')) locked.push((params?.length ?? 0) - 2);
+          return q.query(text, params);
+        },
+      });
+      const watched: PgDatabase =
+        'transaction' in db
+          ? { transaction: (fn) => db.transaction((tx) => fn(watch(tx))) }
+          : {
+              connect: async () => {
+                const c = await db.connect();
+                return { ...watch(c), release: (err?: Error | boolean) => c.release(err) };
+              },
+            };
+      const store = await openPgStore({ db: watched, origin: ORIGIN, signer, schema });
+      const orgs = Array.from({ length: 100 }, (_, o) => `org-even-${String(o).padStart(3, '0')}`);
+      await Promise.all(
+        orgs.flatMap((org, o) =>
+          Array.from({ length: 2 }, (_, i) => store.append(event(o * 10 + i, { org }))),
+        ),
+      );
+      expect(store.stats()).toEqual({ appended: 200, transactions: 4 });
+      expect(locked).toEqual([25, 25, 25, 25]);
+      for (const org of [orgs[0], orgs[99]] as string[]) {
+        expect((await store.verify(org)).status).toBe('OK');
+      }
     });
 
     it('orgs have independent chains and an entry proof verifies offline against the org checkpoint', async () => {
