@@ -6,6 +6,11 @@
 //   1. RLS scan vs the same scan with an app-side WHERE org_id = $1 (target <= 1.05x)
 //   2. point lookup with and without the policy (target <= 5% cost)
 //   3. the tenantQuery request wrapper vs a bare statement (target <= 1.3x)
+// Groups 2 and 3 run twice: with unnamed statements (parsed and planned on
+// every call; the default, and the only mode behind a plain transaction
+// pooler) and with named prepared statements on both sides (pgDriver's
+// preparedStatements opt-in against a bare named statement), so a prepared
+// path is never compared with an unprepared peer.
 import pg from 'pg';
 import { afterAll, bench, describe } from 'vitest';
 import { runWithTenant } from '../src/context.ts';
@@ -49,8 +54,11 @@ await app.connect();
 await app.query(`SELECT set_config('app.org_id', $1, false)`, [org]);
 const pool = sb.appPool(1);
 const driver = pgDriver(pool);
+const preparedPool = sb.appPool(1);
+const preparedDriver = pgDriver(preparedPool, { preparedStatements: true });
 const ctx = { orgId: org, actorId: 'bench' };
 const lookup = 'SELECT title FROM app.notes WHERE org_id = $1 AND id = $2';
+const lookupPlain = 'SELECT title FROM app.notes_plain WHERE org_id = $1 AND id = $2';
 // Long runs with warm-up: the CI machine has 2 cores shared with the server.
 const opts = { time: 3000, warmupTime: 500 };
 
@@ -90,7 +98,24 @@ describe('point lookup by (org_id, id)', () => {
   bench(
     'without a policy (same rows and index)',
     async () => {
-      await app.query('SELECT title FROM app.notes_plain WHERE org_id = $1 AND id = $2', [org, id]);
+      await app.query(lookupPlain, [org, id]);
+    },
+    opts,
+  );
+});
+
+describe('point lookup by (org_id, id), prepared statements', () => {
+  bench(
+    'with the policy, named statement',
+    async () => {
+      await app.query({ name: 'lookup_rls', text: lookup, values: [org, id] });
+    },
+    opts,
+  );
+  bench(
+    'without a policy, named statement (same rows and index)',
+    async () => {
+      await app.query({ name: 'lookup_plain', text: lookupPlain, values: [org, id] });
     },
     opts,
   );
@@ -115,6 +140,25 @@ describe('request wrapper', () => {
     'bare statement on a pooled client, no request context',
     async () => {
       await pool.query(lookup, [org, id]);
+    },
+    opts,
+  );
+});
+
+describe('request wrapper, prepared statements', () => {
+  bench(
+    'tenantQuery with preparedStatements (named setting and statement, one round trip)',
+    async () => {
+      await runWithTenant(ctx, () => tenantQuery(preparedDriver, lookup, [org, id]));
+    },
+    opts,
+  );
+  bench(
+    'bare named statement on a pooled client, same request context',
+    async () => {
+      await runWithTenant(ctx, () =>
+        preparedPool.query({ name: 'lookup_rls', text: lookup, values: [org, id] }),
+      );
     },
     opts,
   );

@@ -15,7 +15,8 @@ import {
 } from './support/sandbox.ts';
 
 // Randomised concurrent requests across >= 50 orgs and pool sizes 1, 2, 8 and
-// 16, with jittered awaits, ~1% injected exceptions, ~1% aborts and backends
+// 16 (and pools of 2 and 8 with the preparedStatements opt-in), with jittered
+// awaits, ~1% injected exceptions, ~1% aborts and backends
 // terminated mid-transaction. A third of the requests are single-statement
 // tenantQuery calls (check, setting and statement in one batch), a third are
 // withTenant scopes with one statement and a third with two. Every request
@@ -54,7 +55,13 @@ describe.skipIf(inject('pgUrl') === '')('stress against the real server', () => 
     await sb.superClient.query(
       `INSERT INTO app.notes (org_id, title) SELECT org_id, title || '-' || g FROM app.notes, generate_series(1, 4) g`,
     );
-    drivers = POOL_SIZES.map((n) => pgDriver(sb.appPool(n)));
+    // Plus two pools with the preparedStatements opt-in: cached plans and
+    // named statements must keep every request in its own org too.
+    drivers = [
+      ...POOL_SIZES.map((n) => pgDriver(sb.appPool(n))),
+      pgDriver(sb.appPool(2), { preparedStatements: true }),
+      pgDriver(sb.appPool(8), { preparedStatements: true }),
+    ];
   });
   afterAll(async () => {
     await sb?.close();
