@@ -264,6 +264,24 @@ interface Walk {
   /** Present when the scanner is the built-in one (deterministic). */
   readonly clean: CleanMemo | undefined;
   run: RedactionRun | undefined;
+  /** Strings of at least {@link MIN_SCAN} characters scanned so far. */
+  scans: number;
+  /**
+   * The scanned strings whose copies can be replaced in place, as flat
+   * `container, key, original` triples (`tracked` of them).
+   */
+  readonly slots: unknown[];
+  tracked: number;
+  /** Every string value censored by key or path (for a second walk). */
+  censored: string[] | undefined;
+  /**
+   * Censored values first met after some strings were already scanned, as
+   * flat `value, tracked-at-that-point` pairs: the strings before that point
+   * are checked for them once the walk is done.
+   */
+  late: Array<string | number> | undefined;
+  /** A censored value was met after a string whose copy cannot be replaced in place. */
+  redo: boolean;
 }
 
 /** Advances a path state by one key (remembered per state). */
@@ -296,6 +314,7 @@ function scanString(w: Walk, s: string): string {
   if (w.plainStrings) return s;
   let out = s;
   if (w.scan && s.length >= MIN_SCAN) {
+    w.scans++;
     w.run ??= w.newRun();
     out = redactStringWithRun(w.run, s, w.clean);
   }
@@ -316,14 +335,61 @@ function scanBytes(w: Walk, bytes: Uint8Array): Uint8Array | undefined {
   return r === text ? undefined : new TextEncoder().encode(r);
 }
 
-function childKey(w: Walk, key: string, value: unknown, nodes: PathState, depth: number): unknown {
+/**
+ * Records that the copy of the scanned string `original` is stored at
+ * `container[key]` (a Map entry for a Map), so that it can be redacted again
+ * if a value censored later in the walk occurs in it.
+ */
+function track(w: Walk, container: object, key: string | number, original: string): void {
+  if (!w.scan || original.length < MIN_SCAN) return;
+  w.slots.push(container, key, original);
+  w.tracked++;
+}
+
+/**
+ * A string censored by key or path: from now on the run replaces it wherever
+ * else it appears (a password under `password` that a log message repeats).
+ * Strings scanned before this point are checked once the walk is done.
+ */
+function noteCensored(w: Walk, value: string): void {
+  if (!w.scan || value.length < MIN_SCAN) return;
+  if (w.censored === undefined) w.censored = [value];
+  else w.censored.push(value);
+  w.run ??= w.newRun();
+  const known = w.run.known;
+  if (known.has(value)) return;
+  known.set(value, new CensoredValue(value));
+  if (w.scans === 0) return;
+  if (w.tracked !== w.scans) w.redo = true;
+  else if (w.late === undefined) w.late = [value, w.tracked];
+  else w.late.push(value, w.tracked);
+}
+
+/** The copy of `value` found at `key` of `container` (the copy being built). */
+function childKey(
+  w: Walk,
+  container: object,
+  key: string,
+  value: unknown,
+  nodes: PathState,
+  depth: number,
+): unknown {
   const verdict: KeyVerdict = w.noKeys ? 0 : w.keyVerdict(key);
   let next = NO_PATH;
+  let hit = false;
   if (nodes.live) {
     next = step(nodes, key);
-    if (next.hit && censorable(value, 2)) return w.censor;
+    hit = next.hit && censorable(value, 2);
   }
-  if (verdict !== 0 && censorable(value, verdict)) return w.censor;
+  if (hit || (verdict !== 0 && censorable(value, verdict))) {
+    if (typeof value === 'string') noteCensored(w, value);
+    return w.censor;
+  }
+  if (typeof value === 'string') {
+    const r = scanString(w, value);
+    track(w, container, key, value);
+    return r;
+  }
   return visit(w, value, next, depth + 1);
 }
 
@@ -348,7 +414,10 @@ function copyError(w: Walk, err: Error, nodes: PathState, depth: number): Error 
     } catch {
       v = undefined;
     }
-    if (typeof v === 'string') define(key, scanString(w, v));
+    if (typeof v === 'string') {
+      define(key, scanString(w, v));
+      track(w, out, key, v);
+    }
   }
   const own = Object.getOwnPropertyDescriptors(err);
   for (const [key, d] of Object.entries(own)) {
@@ -358,7 +427,7 @@ function copyError(w: Walk, err: Error, nodes: PathState, depth: number): Error 
       define(key, visit(w, d.value, NO_PATH, depth + 1));
     } else {
       Object.defineProperty(out, key, {
-        value: childKey(w, key, d.value, nodes, depth),
+        value: childKey(w, out, key, d.value, nodes, depth),
         writable: true,
         configurable: true,
         enumerable: true,
@@ -402,10 +471,12 @@ function copyProps(
     const key = keys[i] as string;
     const v = value[key];
     let r: unknown;
-    if (!free) r = childKey(w, key, v, nodes, depth);
+    if (!free) r = childKey(w, out, key, v, nodes, depth);
     else if (typeof v === 'object' && v !== null) r = visit(w, v, NO_PATH, depth + 1);
-    else if (typeof v === 'string') r = scanString(w, v);
-    else r = v;
+    else if (typeof v === 'string') {
+      r = scanString(w, v);
+      track(w, out, key, v);
+    } else r = v;
     if (key === '__proto__') setOwn(out, key, r);
     else out[key] = r;
   }
@@ -421,9 +492,12 @@ function visit(w: Walk, value: unknown, nodes: PathState, depth: number): unknow
     const out: unknown[] = new Array(value.length);
     w.seen.set(value, out);
     for (let i = 0; i < value.length; i++) {
-      out[i] = !nodes.live
-        ? visit(w, value[i], NO_PATH, depth + 1)
-        : childKey(w, String(i), value[i], nodes, depth);
+      const v: unknown = value[i];
+      if (nodes.live) out[i] = childKey(w, out, String(i), v, nodes, depth);
+      else if (typeof v === 'string') {
+        out[i] = scanString(w, v);
+        track(w, out, i, v);
+      } else out[i] = visit(w, v, NO_PATH, depth + 1);
     }
     return out;
   }
@@ -441,7 +515,9 @@ function visit(w: Walk, value: unknown, nodes: PathState, depth: number): unknow
     for (const [k, v] of value) {
       out.set(
         k,
-        typeof k === 'string' ? childKey(w, k, v, nodes, depth) : visit(w, v, NO_PATH, depth + 1),
+        typeof k === 'string'
+          ? childKey(w, out, k, v, nodes, depth)
+          : visit(w, v, NO_PATH, depth + 1),
       );
     }
     return out;
@@ -519,93 +595,92 @@ export function createObjectRedactor(options?: RedactObjectOptions): ObjectRedac
   const newRun = runFactory(options);
   // Only the built-in scanner is known to be deterministic; a caller's may not be.
   const clean = scan && options?.scanner === undefined ? new CleanMemo() : undefined;
+  const shared: WalkOptions = {
+    keyVerdict,
+    noKeys: keyList.length === 0,
+    scan,
+    censor,
+    maxDepth,
+    mask,
+    newRun,
+    clean,
+  };
   // A fresh run per call: placeholder numbers (and the values behind them)
   // are never kept between calls unless the caller passes a vault.
   return <T>(value: T): T => {
-    const w: Walk = {
-      keyVerdict,
-      noKeys: keyList.length === 0,
-      plainStrings: !scan && mask === undefined,
-      scan,
-      censor,
-      maxDepth,
-      mask,
-      seen: new Map(),
-      newRun,
-      clean,
-      run: undefined,
-    };
-    if (scan) seedCensoredValues(w, value, rootNodes);
-    return visit(w, value, rootNodes, 0) as T;
+    const w = newWalk(shared, undefined);
+    const out = visit(w, value, rootNodes, 0) as T;
+    if (w.redo && w.censored !== undefined) {
+      // A censored value may hide in a string copied where it cannot be
+      // replaced in place (a Set member, bytes): walk again with every
+      // censored value known from the start.
+      const again = newWalk(shared, w.censored);
+      return visit(again, value, rootNodes, 0) as T;
+    }
+    if (w.late !== undefined) redactLate(w);
+    return out;
   };
 }
 
-interface Seed {
-  readonly w: Walk;
-  found: Set<string> | undefined;
-  seen: Set<object> | undefined;
+interface WalkOptions {
+  readonly keyVerdict: (key: string) => KeyVerdict;
+  readonly noKeys: boolean;
+  readonly scan: boolean;
+  readonly censor: string;
+  readonly maxDepth: number;
+  readonly mask: MaskPathsOptions | undefined;
+  readonly newRun: () => RedactionRun;
+  readonly clean: CleanMemo | undefined;
 }
 
-function seedWalk(st: Seed, v: unknown, nodes: PathState, depth: number): void {
-  if (typeof v !== 'object' || v === null || depth > st.w.maxDepth) return;
-  if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof RegExp) return;
-  st.seen ??= new Set();
-  if (st.seen.has(v)) return;
-  st.seen.add(v);
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) seedChild(st, nodes, depth, String(i), v[i]);
-  } else if (v instanceof Map) {
-    for (const [k, x] of v)
-      if (typeof k === 'string') seedChild(st, nodes, depth, k, x);
-      else seedWalk(st, x, NO_PATH, depth + 1);
-  } else if (v instanceof Set) {
-    for (const x of v) seedWalk(st, x, NO_PATH, depth + 1);
-  } else {
-    if (v instanceof Error) {
-      seedWalk(st, v.cause, NO_PATH, depth + 1);
-      seedWalk(st, (v as { errors?: unknown }).errors, NO_PATH, depth + 1);
-    }
-    for (const key of Object.keys(v)) {
-      seedChild(st, nodes, depth, key, (v as Record<string, unknown>)[key]);
-    }
+function newWalk(o: WalkOptions, censored: readonly string[] | undefined): Walk {
+  let run: RedactionRun | undefined;
+  if (censored !== undefined) {
+    run = o.newRun();
+    for (const v of censored) if (!run.known.has(v)) run.known.set(v, new CensoredValue(v));
   }
-}
-
-function seedChild(st: Seed, nodes: PathState, depth: number, key: string, x: unknown): void {
-  let next = NO_PATH;
-  let hit = false;
-  if (nodes.live) {
-    next = step(nodes, key);
-    hit = next.hit;
-  }
-  const verdict = st.w.keyVerdict(key);
-  if ((hit || verdict !== 0) && typeof x === 'string') {
-    if (x.length >= MIN_SCAN) {
-      st.found ??= new Set();
-      st.found.add(x);
-    }
-    return;
-  }
-  if (hit || (verdict !== 0 && censorable(x, verdict))) return;
-  // Only objects can hold more keys: skip the call for primitives.
-  if (typeof x === 'object' && x !== null) seedWalk(st, x, next, depth + 1);
+  return {
+    keyVerdict: o.keyVerdict,
+    noKeys: o.noKeys,
+    plainStrings: !o.scan && o.mask === undefined,
+    scan: o.scan,
+    censor: o.censor,
+    maxDepth: o.maxDepth,
+    mask: o.mask,
+    seen: new Map(),
+    newRun: o.newRun,
+    clean: o.clean,
+    run,
+    scans: 0,
+    slots: [],
+    tracked: 0,
+    censored: undefined,
+    late: undefined,
+    redo: false,
+  };
 }
 
 /**
- * Finds the string values that key patterns or paths will censor, and makes
- * the run replace them wherever else they appear in the same value (a
- * password under `password` that is also echoed in a log message).
+ * Redacts again, from their originals, the strings scanned before a value
+ * censored later in the walk was known, where they contain it.
  */
-function seedCensoredValues(w: Walk, value: unknown, rootNodes: PathState): void {
-  // Plain recursive functions (no closure per node); the found set is
-  // allocated only when a censored string turns up.
-  const st: Seed = { w, found: undefined, seen: undefined };
-  seedWalk(st, value, rootNodes, 0);
-  const found = st.found;
-  if (found === undefined) return;
-  w.run ??= w.newRun();
-  for (const secret of found) {
-    if (!w.run.known.has(secret)) w.run.known.set(secret, new CensoredValue(secret));
+function redactLate(w: Walk): void {
+  const late = w.late as Array<string | number>;
+  const slots = w.slots;
+  let upTo = 0;
+  for (let j = 1; j < late.length; j += 2) upTo = Math.max(upTo, late[j] as number);
+  for (let n = 0; n < upTo; n++) {
+    const original = slots[n * 3 + 2] as string;
+    for (let j = 0; j < late.length; j += 2) {
+      if (n >= (late[j + 1] as number) || !original.includes(late[j] as string)) continue;
+      const container = slots[n * 3] as object;
+      const key = slots[n * 3 + 1] as string | number;
+      const r = scanString(w, original);
+      if (container instanceof Map) container.set(key, r);
+      else if (key === '__proto__') setOwn(container as Record<string, unknown>, key, r);
+      else (container as Record<string | number, unknown>)[key] = r;
+      break;
+    }
   }
 }
 

@@ -58,6 +58,45 @@ describe('redactObject', () => {
     expect(redactObject({ msg: pw, password: pw }, { scanValues: false }).msg).toBe(pw);
   });
 
+  it('replaces a censored value in every string copied before its key was reached: entries, Map values, Error messages, Set members and bytes', () => {
+    const pw = 'plum-Vortex-7731';
+    const visible = (v: unknown): string =>
+      JSON.stringify(v, (_k, x: unknown) => {
+        if (x instanceof Map || x instanceof Set) return [...x];
+        if (x instanceof Error) return { message: x.message, stack: x.stack };
+        if (x instanceof Uint8Array) return Buffer.from(x).toString();
+        return x;
+      });
+    // Copies that can be replaced in place (redacted again after the walk).
+    const inPlace = JSON.parse(
+      `{"__proto__": "proto ${pw}", "list": ["list ${pw}"], "creds": {"password": "${pw}"}}`,
+    ) as Record<string, unknown>;
+    inPlace['map'] = new Map<unknown, unknown>([['m', `map ${pw}`]]);
+    inPlace['err'] = new Error(`error ${pw}`);
+    inPlace['z'] = { password: pw };
+    const a = redactObject({ first: inPlace, later: { token: pw } });
+    expect(visible(a)).not.toContain(pw);
+    expect(Object.getPrototypeOf(a.first)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(a.first, '__proto__')?.value).toBe(
+      'proto <secret:sensitive-key#1>',
+    );
+    expect((a.first['map'] as Map<string, string>).get('m')).toBe('map <secret:sensitive-key#1>');
+    expect((a.first['err'] as Error).message).toBe('error <secret:sensitive-key#1>');
+    // Copies that cannot be (a Set member, bytes): the walk is done again.
+    const b = redactObject({
+      tags: new Set([`set ${pw}`]),
+      bytes: Buffer.from(`bytes ${pw}`),
+      num: new Map([[1, `num ${pw}`]]),
+      list: [`list ${pw}`],
+      creds: { password: pw },
+    });
+    expect(visible(b)).not.toContain(pw);
+    expect([...b.tags]).toEqual(['set <secret:sensitive-key#1>']);
+    expect(b.bytes.toString()).toBe('bytes <secret:sensitive-key#1>');
+    expect(b.num.get(1)).toBe('num <secret:sensitive-key#1>');
+    expect(b.list).toEqual(['list <secret:sensitive-key#1>']);
+  });
+
   it('a compiled redactor still replaces a censored value inside a string it has already seen clean', () => {
     const redact = createObjectRedactor();
     const note = 'deploy finished with zq9-Xv4!pLm8 in the logs';
