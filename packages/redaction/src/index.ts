@@ -11,6 +11,7 @@ export {
 } from './egress.ts';
 export { RedactionError, type RedactionErrorCode, type RedactionErrorOptions } from './errors.ts';
 export type { Finding, FindingConfidence, FindingKind } from './finding.ts';
+export { fingerprintSecret } from './fingerprint.ts';
 export { createLogRedactor, type LogRedactor } from './log-redactor.ts';
 export {
   type Consent,
@@ -62,7 +63,6 @@ export {
   createScanner,
   type Detector,
   type Explanation,
-  fingerprintSecret,
   listRules,
   type RuleInfo,
   type ScanAllowList,

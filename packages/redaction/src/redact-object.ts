@@ -1,4 +1,4 @@
-import type { Finding } from './finding.ts';
+import { LazyFinding } from './fingerprint.ts';
 import { type MaskPathsOptions, maskPaths } from './redact-path.ts';
 import {
   CleanMemo,
@@ -7,7 +7,6 @@ import {
   redactStringWithRun,
   runFactory,
 } from './redact-text.ts';
-import { fingerprintSecret } from './scanner.ts';
 
 /** Strings shorter than this are not scanned (no known secret format is shorter). */
 const MIN_SCAN = 6;
@@ -358,7 +357,7 @@ function noteCensored(w: Walk, value: string): void {
   w.run ??= w.newRun();
   const known = w.run.known;
   if (known.has(value)) return;
-  known.set(value, new CensoredValue(value));
+  known.set(value, censoredValue(value));
   if (w.scans === 0) return;
   if (w.tracked !== w.scans) w.redo = true;
   else if (w.late === undefined) w.late = [value, w.tracked];
@@ -637,7 +636,7 @@ function newWalk(o: WalkOptions, censored: readonly string[] | undefined): Walk 
   let run: RedactionRun | undefined;
   if (censored !== undefined) {
     run = o.newRun();
-    for (const v of censored) if (!run.known.has(v)) run.known.set(v, new CensoredValue(v));
+    for (const v of censored) if (!run.known.has(v)) run.known.set(v, censoredValue(v));
   }
   return {
     keyVerdict: o.keyVerdict,
@@ -688,22 +687,8 @@ function redactLate(w: Walk): void {
  * A value censored under a sensitive key, as a finding for propagation. Its
  * fingerprint (a hash) is computed only if the value recurs elsewhere.
  */
-class CensoredValue implements Finding {
-  readonly ruleId = 'sensitive-key';
-  readonly kind = 'secret' as const;
-  readonly start = -1;
-  readonly end = -1;
-  readonly confidence = 'high' as const;
-  readonly #value: string;
-  #fp: string | undefined;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  get fingerprint(): string {
-    this.#fp ??= fingerprintSecret(this.#value);
-    return this.#fp;
-  }
-}
+const censoredValue = (value: string): LazyFinding =>
+  new LazyFinding('sensitive-key', 'secret', -1, -1, 'high', value);
 
 /**
  * Returns a redacted deep copy of any value, never changing the input:

@@ -1,4 +1,5 @@
 import type { Finding, FindingKind } from './finding.ts';
+import { SCAN_LAZY } from './fingerprint.ts';
 import { defaultScanner } from './internal/default-scanner.ts';
 import { PLACEHOLDER_RE, PlaceholderNumbering, type Vault } from './vault.ts';
 
@@ -46,6 +47,11 @@ export interface RedactTextResult {
  */
 export interface RedactionRun {
   readonly scanner: TextScanner;
+  /**
+   * `scanner.scan`, or the package scanner's variant whose findings hash
+   * their fingerprint only when read (for callers that keep only the text).
+   */
+  readonly scanLazy: (text: string) => readonly Finding[];
   readonly numbering: PlaceholderNumbering | Vault;
   readonly allowValues: ReadonlySet<string>;
   readonly allowFingerprints: ReadonlySet<string>;
@@ -83,8 +89,13 @@ export function runFactory(options: RedactTextOptions | undefined): () => Redact
   const secrets = kinds === undefined || kinds.includes('secret');
   const pii = kinds === undefined || kinds.includes('pii');
   const keep = options?.keep;
+  const lazy = (scanner as { readonly [SCAN_LAZY]?: (text: string) => readonly Finding[] })[
+    SCAN_LAZY
+  ];
+  const scanLazy = lazy ?? ((text: string) => scanner.scan(text));
   return () => ({
     scanner,
+    scanLazy,
     numbering: vault ?? new PlaceholderNumbering(),
     allowValues,
     allowFingerprints,
@@ -177,7 +188,7 @@ export function redactStringWithRun(run: RedactionRun, text: string, clean?: Cle
   const memo = clean !== undefined && text.length <= CleanMemo.MAX_LENGTH;
   if (memo && clean.has(text)) found = NONE;
   else {
-    found = run.scanner.scan(text);
+    found = run.scanLazy(text);
     if (memo && found.length === 0) clean.add(text);
   }
   if (found.length === 0 && !containsKnown(run, text)) return text;

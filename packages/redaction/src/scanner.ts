@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { KeywordAutomaton } from './engine/aho-corasick.ts';
 import type { Candidate, CandidateSink, Outcome } from './engine/candidate.ts';
 import { isPlaceholder } from './engine/candidate.ts';
@@ -7,9 +6,12 @@ import { GENERIC_KEYWORDS, genericAt, isMetadataName } from './engine/generic.ts
 import { analyzeRegex } from './engine/regex-safety.ts';
 import { RedactionError } from './errors.ts';
 import type { Finding, FindingConfidence, FindingKind } from './finding.ts';
+import { fingerprintSecret, LazyFinding, SCAN_LAZY } from './fingerprint.ts';
 import { scanPii } from './pii.ts';
 import { builtinRules } from './rules/index.ts';
 import type { RuleDefinition } from './rules/types.ts';
+
+export { fingerprintSecret };
 
 /** A detector family that can be switched on or off. */
 export type Detector = 'secret' | 'pii';
@@ -96,27 +98,6 @@ interface Compiled {
    * regex is not run there (a keyword inside a long alphanumeric run).
    */
   readonly leftStop: Uint8Array | undefined;
-}
-
-/**
- * A non-reversible fingerprint of a secret value, stable across runs, for
- * allow-lists: `fp1:` + the first 32 hex chars of SHA-256 over the value.
- *
- * Exported from `@palisade/redaction`.
- *
- * @param value - the secret value
- * @returns the fingerprint (never the value)
- * @throws TypeError when `value` is not a string
- * @example Allow-list one known test credential by fingerprint.
- * ```ts
- * const fp = fingerprintSecret('sk_test_...');
- * const scanner = createScanner({ allow: { fingerprints: [fp] } });
- * ```
- */
-export function fingerprintSecret(value: string): string {
-  if (typeof value !== 'string') throw new TypeError('value must be a string');
-  // One-shot `hash` (Node >= 20.12): several times cheaper than createHash for short values.
-  return `fp1:${hash('sha256', value, 'hex').slice(0, 32)}`;
 }
 
 /**
@@ -336,15 +317,21 @@ export function createScanner(options: ScanOptions = {}): Scanner {
 
   const found: Candidate[] = [];
   const collectSink: CandidateSink = { explain: false, add: (c) => found.push(c) };
-  const scanText = (text: string): readonly Finding[] => {
-    if (typeof text !== 'string') throw new TypeError('text must be a string');
-    if (nothingToDo(text)) return NO_FINDINGS;
+  /** The kept candidates of `text`, or nothing when there are none. */
+  const keptCandidates = (text: string): Candidate[] | undefined => {
+    if (nothingToDo(text)) return undefined;
     if (found.length > 0) found.length = 0;
     run(text, collectSink);
-    if (found.length === 0) return NO_FINDINGS;
+    if (found.length === 0) return undefined;
     const cands = found.slice();
     found.length = 0;
-    return finish(text, cands, false).map((c) =>
+    return finish(text, cands, false);
+  };
+  const scanText = (text: string): readonly Finding[] => {
+    if (typeof text !== 'string') throw new TypeError('text must be a string');
+    const kept = keptCandidates(text);
+    if (kept === undefined) return NO_FINDINGS;
+    return kept.map((c) =>
       Object.freeze({
         ruleId: c.ruleId,
         kind: c.kind,
@@ -353,6 +340,16 @@ export function createScanner(options: ScanOptions = {}): Scanner {
         confidence: c.confidence,
         fingerprint: fingerprintSecret(text.slice(c.start, c.end)),
       }),
+    );
+  };
+  // `scanText` for the package's own redaction, which replaces findings and
+  // rarely reads their fingerprints: each is hashed only when read.
+  const scanLazy = (text: string): readonly Finding[] => {
+    const kept = keptCandidates(text);
+    if (kept === undefined) return NO_FINDINGS;
+    return kept.map(
+      (c) =>
+        new LazyFinding(c.ruleId, c.kind, c.start, c.end, c.confidence, text.slice(c.start, c.end)),
     );
   };
 
@@ -397,6 +394,7 @@ export function createScanner(options: ScanOptions = {}): Scanner {
 
   return Object.freeze({
     scan: scanText,
+    [SCAN_LAZY]: scanLazy,
     explain: explainText,
     ruleIds: Object.freeze([
       ...compiled.map((c) => c.def.id),
