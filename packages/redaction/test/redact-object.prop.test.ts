@@ -2,7 +2,7 @@ import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { redactObject } from '../src/index.ts';
-import { arbLogObject, arbPlanted } from './arbitraries.ts';
+import { arbLogObject, arbPassword, arbPlanted } from './arbitraries.ts';
 
 /** The shape of a value: its types and keys, ignoring string contents. */
 function shape(v: unknown, seen = new Set<unknown>()): unknown {
@@ -57,5 +57,55 @@ test.prop([arbLogObject()])(
     const json = JSON.stringify(redactObject(value));
     for (const s of secrets) expect(json).not.toContain(s);
     expect(value).toEqual(before);
+  },
+);
+
+/** Every string a caller can read from a redacted value, as one text. */
+function visibleText(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => {
+    if (x instanceof Map || x instanceof Set) return [...x];
+    if (x instanceof Error) return { message: x.message, stack: x.stack };
+    if (x instanceof Uint8Array) return Buffer.from(x).toString();
+    return x;
+  });
+}
+
+const HOLDERS = ['entry', 'list', 'map', 'set', 'error', 'bytes'] as const;
+
+function holder(kind: (typeof HOLDERS)[number], text: string): unknown {
+  switch (kind) {
+    case 'entry':
+      return text;
+    case 'list':
+      return [1, text];
+    case 'map':
+      return new Map([['k', text]]);
+    case 'set':
+      return new Set([text]);
+    case 'error':
+      return new Error(text);
+    case 'bytes':
+      return Buffer.from(text);
+  }
+}
+
+test.prop([
+  arbPassword(),
+  fc.array(fc.constantFrom(...HOLDERS), { minLength: 1, maxLength: 5 }),
+  fc.nat(),
+  fc.constantFrom('password', 'client_secret', 'apiKey', 'Authorization'),
+])(
+  'a value censored under a sensitive key is replaced wherever else it appears, before or after the key',
+  (pw, kinds, at, key) => {
+    const entries: Array<[string, unknown]> = kinds.map((k, i) => [
+      `h${i}`,
+      holder(k, `user typed ${pw} here`),
+    ]);
+    entries.splice(at % (entries.length + 1), 0, ['creds', { [key]: pw }]);
+    const value = Object.fromEntries(entries);
+    const before = visibleText(value);
+    const out = redactObject(value);
+    expect(visibleText(out)).not.toContain(pw);
+    expect(visibleText(value)).toBe(before);
   },
 );
