@@ -271,8 +271,8 @@ interface Walk {
    */
   readonly slots: unknown[];
   tracked: number;
-  /** Every string value censored by key or path (for a second walk). */
-  censored: string[] | undefined;
+  /** Every string value censored by key or path so far. */
+  censored: Set<string> | undefined;
   /**
    * Censored values first met after some strings were already scanned, as
    * flat `value, tracked-at-that-point` pairs: the strings before that point
@@ -352,12 +352,13 @@ function track(w: Walk, container: object, key: string | number, original: strin
  */
 function noteCensored(w: Walk, value: string): void {
   if (!w.scan || value.length < MIN_SCAN) return;
-  if (w.censored === undefined) w.censored = [value];
-  else w.censored.push(value);
+  w.censored ??= new Set();
+  if (w.censored.has(value)) return;
+  w.censored.add(value);
   w.run ??= w.newRun();
-  const known = w.run.known;
-  if (known.has(value)) return;
-  known.set(value, censoredValue(value));
+  // Already known when the scanner flagged it in an earlier string; strings
+  // before that one may still hold it, so the checks below apply either way.
+  if (!w.run.known.has(value)) w.run.known.set(value, censoredValue(value));
   if (w.scans === 0) return;
   if (w.tracked !== w.scans) w.redo = true;
   else if (w.late === undefined) w.late = [value, w.tracked];
@@ -632,7 +633,7 @@ interface WalkOptions {
   readonly clean: CleanMemo | undefined;
 }
 
-function newWalk(o: WalkOptions, censored: readonly string[] | undefined): Walk {
+function newWalk(o: WalkOptions, censored: ReadonlySet<string> | undefined): Walk {
   let run: RedactionRun | undefined;
   if (censored !== undefined) {
     run = o.newRun();

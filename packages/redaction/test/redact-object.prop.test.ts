@@ -70,12 +70,17 @@ function visibleText(v: unknown): string {
   });
 }
 
-const HOLDERS = ['entry', 'list', 'map', 'set', 'error', 'bytes'] as const;
+const HOLDERS = ['entry', 'flagged', 'list', 'map', 'set', 'error', 'bytes'] as const;
 
-function holder(kind: (typeof HOLDERS)[number], text: string): unknown {
+/** A container of the given kind holding a string that repeats `pw`. */
+function holder(kind: (typeof HOLDERS)[number], pw: string): unknown {
+  const text = `user typed ${pw} here`;
   switch (kind) {
     case 'entry':
       return text;
+    case 'flagged':
+      // The scanner flags this one on its own (a generic password).
+      return `password=${pw}`;
     case 'list':
       return [1, text];
     case 'map':
@@ -97,10 +102,7 @@ test.prop([
 ])(
   'a value censored under a sensitive key is replaced wherever else it appears, before or after the key',
   (pw, kinds, at, key) => {
-    const entries: Array<[string, unknown]> = kinds.map((k, i) => [
-      `h${i}`,
-      holder(k, `user typed ${pw} here`),
-    ]);
+    const entries: Array<[string, unknown]> = kinds.map((k, i) => [`h${i}`, holder(k, pw)]);
     entries.splice(at % (entries.length + 1), 0, ['creds', { [key]: pw }]);
     const value = Object.fromEntries(entries);
     const before = visibleText(value);
