@@ -12,6 +12,7 @@ import {
   GCM_IV_BYTES,
   TAG_BYTES,
 } from './backend.ts';
+import { LruCache } from './lru.ts';
 
 type NodeCryptoModule = typeof NodeCrypto;
 
@@ -99,10 +100,9 @@ export function createNodeBackend(
     privateKeys.set(seed, { seed: Buffer.from(seed), key });
     return key;
   };
-  // Public keys are not secret: a bounded map from their bytes to the
+  // Public keys are not secret: a bounded LRU map from their bytes to the
   // imported key object (only keys node accepted are kept).
-  const publicKeys = new Map<string, NodeCrypto.KeyObject>();
-  const PUBLIC_KEYS_MAX = 256;
+  const publicKeys = new LruCache<string, NodeCrypto.KeyObject>(256);
   const publicKeyOf = (publicKey: Uint8Array): NodeCrypto.KeyObject => {
     const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, 32).toString('latin1');
     const hit = publicKeys.get(id);
@@ -111,10 +111,6 @@ export function createNodeBackend(
     der.set(SPKI_ED25519);
     der.set(publicKey, 12);
     const key = c.createPublicKey({ key: Buffer.from(der.buffer), format: 'der', type: 'spki' });
-    if (publicKeys.size >= PUBLIC_KEYS_MAX) {
-      const oldest = publicKeys.keys().next().value;
-      if (oldest !== undefined) publicKeys.delete(oldest);
-    }
     publicKeys.set(id, key);
     return key;
   };
