@@ -29,6 +29,8 @@ async function preparedOn(
   return rows as { name: string; statement: string; generic_plans: string }[];
 }
 
+// Real-server suite: needs PALISADE_TEST_PG_URL (CI always sets it; a missing
+// server fails CI in the global setup).
 describe.skipIf(inject('pgUrl') === '')('pgDriver preparedStatements (real Postgres)', () => {
   let sandbox: Sandbox;
   let orgs: Orgs;
