@@ -77,6 +77,11 @@ function fixture() {
   return { root, home, repo, env, appDataDir: join(root, 'app-data') };
 }
 
+/** Opens the app on a fixture's repository as user `t`. */
+function openApp(f: ReturnType<typeof fixture>): ReturnType<typeof openDesktopApp> {
+  return openDesktopApp({ repo: f.repo, appDataDir: f.appDataDir, user: 't', gitEnv: f.env });
+}
+
 describe('desktop composition (examples/desktop)', () => {
   it('runs to completion in a network namespace without interfaces', () => {
     const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -90,12 +95,7 @@ describe('desktop composition (examples/desktop)', () => {
     const f = fixture();
     const allowed = [join(f.repo, '.palisade'), join(f.repo, '.git'), f.appDataDir];
     const before = snapshot(f.root, allowed);
-    const app = await openDesktopApp({
-      repo: f.repo,
-      appDataDir: f.appDataDir,
-      user: 't',
-      gitEnv: f.env,
-    });
+    const app = await openApp(f);
     await app.createAgentWorktree('a1');
     await app.setPrivacyMode('redacted');
     await app.saveNote('ws-1', 'n', 'text');
@@ -107,12 +107,7 @@ describe('desktop composition (examples/desktop)', () => {
 
   it('an agent in a contained worktree cannot push with plain git, and the remote stays unchanged', async () => {
     const f = fixture();
-    const app = await openDesktopApp({
-      repo: f.repo,
-      appDataDir: f.appDataDir,
-      user: 't',
-      gitEnv: f.env,
-    });
+    const app = await openApp(f);
     const wt = await app.createAgentWorktree('a1');
     await app.close();
     writeFileSync(join(wt, 'x.txt'), 'x\n');
@@ -135,12 +130,7 @@ describe('desktop composition (examples/desktop)', () => {
 
   it('workspace files are encrypted at rest: no note, id or schema text on disk, and no open without the workspace database key', async () => {
     const f = fixture();
-    const app = await openDesktopApp({
-      repo: f.repo,
-      appDataDir: f.appDataDir,
-      user: 't',
-      gitEnv: f.env,
-    });
+    const app = await openApp(f);
     await app.saveNote('ws-1', 'canary-note-id-7f3a', 'canary note text 7f3a');
     expect(await app.readNote('ws-1', 'canary-note-id-7f3a')).toBe('canary note text 7f3a');
     await app.close();
@@ -169,12 +159,7 @@ describe('desktop composition (examples/desktop)', () => {
 
   it('a workspace note sealed for one workspace never opens under another workspace key', async () => {
     const f = fixture();
-    const app = await openDesktopApp({
-      repo: f.repo,
-      appDataDir: f.appDataDir,
-      user: 't',
-      gitEnv: f.env,
-    });
+    const app = await openApp(f);
     await app.saveNote('ws-1', 'n', 'only for ws-1');
     expect(await app.readNote('ws-1', 'n')).toBe('only for ws-1');
     // An attacker who holds both files' page keys moves ws-1's sealed row into
