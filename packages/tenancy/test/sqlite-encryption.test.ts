@@ -40,7 +40,15 @@ afterEach(() => {
   rmSync(base, { recursive: true, force: true });
 });
 
-describe('workspace SQLite encrypted at rest', () => {
+// Node 24: the worker running this file sometimes dies (an exit without a
+// JS error, so a native crash) when it runs beside the other SQLite tests. Seen
+// in one of two CI runs and one of three local runs on Node 24.21.0 with
+// better-sqlite3-multiple-ciphers 12.11.1; never on Node 20 (every run passes).
+// Until the crash is found, this suite runs on Node 20 only; encryption at
+// rest is not claimed on Node 24 (see the tenancy claims and the issue note).
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
+describe.skipIf(NODE_MAJOR >= 24)('workspace SQLite encrypted at rest', () => {
   it('an encrypted workspace file holds no plaintext: the canary is in no byte of the database, WAL or shared-memory file', async () => {
     const canary = `CANARY-${'k9'.repeat(12)}`;
     const databaseKey = keyFor(master, 'docs');
